@@ -1,0 +1,148 @@
+"""``nesy bench solvers``: verified small programs per second per backend, nesy against the library.
+
+For each backend the same n small problems are solved four ways, all in this run:
+
+* ``direct``: the solver library called directly in this process (no nesy at all);
+* ``inprocess``: nesy's backend ``check`` in this process (parsing, allow-lists, verdicts; no sandbox);
+* ``pool_1``: nesy's sandboxed pool with one worker, batched;
+* ``pool_all``: the pool with one worker per core (or ``--workers``).
+
+Reported ratios: ``overhead`` = pool_1 time / direct time (same number of cores: the price of
+nesy's safety, goal at most 1.3), ``scaling`` = pool_1 time / pool_all time (goal: near the
+number of workers), ``overhead_all_cores`` = pool_all time / (direct time / workers).
+``accuracy`` is the share of nesy verdicts that are ``ok`` against the known answers.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Callable
+
+from nesy.benchmarks.solver_workloads import WORKLOADS, Workload
+from nesy.budget import Budget
+from nesy.executor import Job, LocalExecutor
+from nesy.progress import Progress
+from nesy.registry import get_solver
+from nesy.suites import BenchConfig
+from nesy.verdict import Status
+
+DEFAULT_N = {"dsl": 20000, "sympy": 600, "z3": 3000, "clingo": 3000}
+BUDGET = Budget(wall_seconds=10.0, memory_mb=1024)
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    started = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - started
+
+
+def _measure_backend(workload: Workload, workers: int, progress: Progress) -> dict[str, Any]:
+    solver = get_solver(workload.backend)
+    n = len(workload.programs)
+    jobs = [Job(solver, p, i, "check", e, BUDGET) for p, i, e in zip(workload.programs, workload.inputs, workload.expected)]
+    advance = progress.task(f"{workload.backend}: direct + in-process", total=2 * n)
+
+    def direct() -> int:
+        correct = 0
+        for i in range(n):
+            correct += workload.direct(i) == workload.expected[i]
+            advance(1)
+        return correct
+
+    def inprocess() -> int:
+        correct = 0
+        for job in jobs:
+            correct += solver.check(job.program, job.input, job.expected, BUDGET).status is Status.OK
+            advance(1)
+        return correct
+
+    direct_correct, direct_s = _timed(direct)
+    _, inprocess_s = _timed(inprocess)
+    timings: dict[str, float] = {}
+    verdicts = []
+    for label, count in (("pool_1", 1), ("pool_all", workers)):
+        with LocalExecutor(workers=count, cache=False) as pool:
+            pool.map(jobs[: 4 * count])  # start and warm the workers outside the clock
+            bar = progress.task(f"{workload.backend}: sandboxed pool, {count} worker(s)", total=n)
+            last = [0]
+
+            def report(done: int, total: int) -> None:
+                bar(done - last[0])
+                last[0] = done
+
+            verdicts, timings[label] = _timed(lambda: pool.map(jobs, progress=report))
+    ok = sum(v.status is Status.OK for v in verdicts)
+    return {
+        "n": n,
+        "verified": ok,
+        "direct_correct": direct_correct,
+        "direct_per_s": n / direct_s,
+        "inprocess_per_s": n / inprocess_s,
+        "pool_1_per_s": n / timings["pool_1"],
+        "pool_all_per_s": n / timings["pool_all"],
+        "workers": workers,
+        "overhead": timings["pool_1"] / direct_s,
+        "overhead_inprocess": inprocess_s / direct_s,
+        "scaling": timings["pool_1"] / timings["pool_all"],
+        "overhead_all_cores": timings["pool_all"] / (direct_s / workers),
+    }
+
+
+def _incremental_z3(quick: bool) -> dict[str, float]:
+    from nesy.solvers.z3_incremental import incremental_vs_fresh
+
+    n = 50 if quick else 400
+    incremental_s, fresh_s = incremental_vs_fresh(n)
+    return {"checks": n, "incremental_s": incremental_s, "fresh_s": fresh_s, "speedup": fresh_s / incremental_s}
+
+
+class SolverThroughputSuite:
+    """Throughput of verified small programs per backend through nesy vs the libraries directly."""
+
+    name = "solvers"
+    description = "verified small programs/s per backend: sandboxed nesy vs the solver library directly"
+    splits = ("all", "dsl", "sympy", "z3", "clingo")
+
+    def run(self, config: BenchConfig, progress: Progress) -> dict[str, Any]:
+        backends = list(WORKLOADS) if config.split == "all" else [config.split]
+        workers = config.workers or os.cpu_count() or 1
+        scale = float(config.options.get("scale", 0.05 if config.quick else 1.0))
+        started = time.perf_counter()
+        per_backend = {}
+        for offset, backend in enumerate(backends):
+            n = max(8, int(DEFAULT_N[backend] * scale))
+            per_backend[backend] = _measure_backend(WORKLOADS[backend](n, config.seed + offset), workers, progress)
+        total = sum(r["n"] for r in per_backend.values())
+        verified = sum(r["verified"] for r in per_backend.values())
+        results: dict[str, Any] = {
+            "accuracy": verified / total,
+            "n_train": 0,
+            "n_test": total,
+            "train_seconds": 0.0,
+            "eval_seconds": time.perf_counter() - started,
+            "cpu_count": os.cpu_count(),
+            "backends": per_backend,
+            "summary": [
+                (f"{b}", f"{r['pool_all_per_s']:.0f}/s all cores, {r['direct_per_s']:.0f}/s direct, "
+                 f"overhead {r['overhead']:.2f}x, scaling {r['scaling']:.2f}x")
+                for b, r in per_backend.items()
+            ],
+        }
+        if "z3" in backends:
+            results["z3_incremental"] = _incremental_z3(config.quick)
+            results["summary"].append(("z3 incremental", f"{results['z3_incremental']['speedup']:.1f}x faster than fresh solvers"))
+        results["plots"] = [
+            {
+                "name": "throughput",
+                "title": "verified programs per second",
+                "xlabel": "backend index: " + ", ".join(per_backend),
+                "ylabel": "programs/s",
+                "x": list(range(len(per_backend))),
+                "series": {
+                    key: [r[f"{key}_per_s"] for r in per_backend.values()]
+                    for key in ("direct", "inprocess", "pool_1", "pool_all")
+                },
+            }
+        ]
+        return results

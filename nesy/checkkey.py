@@ -1,0 +1,90 @@
+"""The one definition of "the same check": the key of the verdict cache and of a trace's check.
+
+Two solver calls with the same key give the same verdict, so the second is never paid for. The
+key covers the backend's fingerprint (name, version and answer-changing options), the mode
+(``run`` or ``check``), the program, the input, the expected value (check mode only) and the
+budget (a timeout under 1 s says nothing about 10 s).
+
+Example:
+    >>> from nesy.budget import Budget
+    >>> a = check_key("fp", "check", "x + 1", {"x": 1}, 2, Budget())
+    >>> a == check_key("fp", "check", "x + 1", {"x": 1}, 2, Budget().to_dict())
+    True
+    >>> a == check_key("fp", "check", "x + 1", {"x": 1}, 2, Budget(wall_seconds=1))
+    False
+    >>> check_key("fp", "run", "p", None, 1, None) == check_key("fp", "run", "p", None, 2, None)
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from nesy.budget import Budget
+from nesy.hashing import content_hash
+
+MODES = ("run", "check")
+
+_FINGERPRINT = re.compile(r"[0-9a-f]{64}")
+
+
+def check_key(
+    backend_fingerprint: str,
+    mode: str,
+    program: str,
+    input: Any,
+    expected: Any,
+    budget: Budget | Mapping[str, Any] | None,
+) -> str:
+    """SHA-256 hex key of one solver call.
+
+    Args:
+        backend_fingerprint: The solver's ``fingerprint()``.
+        mode: ``"run"`` or ``"check"``; in run mode ``expected`` does not count.
+        program: The program text.
+        input: The program's input (JSON-friendly) or None.
+        expected: The expected value (check mode).
+        budget: A :class:`~nesy.budget.Budget`, its ``to_dict()``, or None when unknown.
+
+    Returns:
+        A 64-character hex string.
+
+    Raises:
+        ValueError: ``mode`` is neither ``run`` nor ``check``.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    budget_dict = budget.to_dict() if isinstance(budget, Budget) else (dict(budget) if budget is not None else None)
+    return content_hash(
+        "check/v1", backend_fingerprint, mode, program, input, expected if mode == "check" else None, budget_dict
+    )
+
+
+def solver_check_key(
+    solver: Any, mode: str, program: str, input: Any, expected: Any, budget: Budget | Mapping[str, Any] | None
+) -> str:
+    """:func:`check_key` with ``solver.fingerprint()`` as the backend fingerprint."""
+    return check_key(solver.fingerprint(), mode, program, input, expected, budget)
+
+
+def backend_fingerprint(backend: str, backend_version: str) -> str:
+    """The fingerprint a trace's ``(backend, backend_version)`` stands for.
+
+    A 64-hex ``backend_version`` is taken to be a solver's ``fingerprint()`` already (it covers the
+    name); any other version string is hashed the way :meth:`nesy.solver.BaseSolver.fingerprint`
+    hashes a backend with no options, so two backends that share a version string never collide.
+
+    Example:
+        >>> from nesy.solver import BaseSolver
+        >>> class Echo(BaseSolver):
+        ...     name, languages, version = "echo", ("text",), "1.0"
+        ...     def execute(self, program, input, budget): ...
+        >>> backend_fingerprint("echo", "1.0") == Echo().fingerprint()
+        True
+        >>> backend_fingerprint("echo", Echo().fingerprint()) == Echo().fingerprint()
+        True
+    """
+    if _FINGERPRINT.fullmatch(backend_version):
+        return backend_version
+    return content_hash(backend, backend_version, {})

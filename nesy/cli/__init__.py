@@ -1,0 +1,1 @@
+"""The ``nesy`` command line."""

@@ -1,0 +1,237 @@
+"""The local executor: a pool of sandboxed worker processes on this machine.
+
+Each worker is isolated (see :mod:`nesy.executor.isolation`) and runs chunks of tasks. The parent
+streams results back, hard-kills a worker whose current task overruns its wall-clock budget
+(``timeout``), replaces workers that die (``error``), and keeps every other task going.
+
+Example:
+    >>> from nesy.registry import get_solver
+    >>> with LocalExecutor(workers=1) as pool:
+    ...     pool.solve(get_solver("sympy"), "expand((x + 1)**2)").value
+    'x**2 + 2*x + 1'
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable, Sequence
+
+from nesy.errors import NesyError
+from nesy.executor.base import Executor
+from nesy.executor.cache import VerdictCache
+from nesy.executor.job import Job
+from nesy.verdict import Status, Verdict
+
+log = logging.getLogger(__name__)
+
+#: Exit codes by which a solver library says it ran out of memory (z3 exits with 101).
+MEMOUT_EXIT_CODES = {101: "z3 ran out of memory"}
+STARTUP_SECONDS = 120.0  #: how long a worker may take to start and unpickle its solvers
+
+
+def hard_limit(wall_seconds: float) -> float:
+    """Seconds after which the parent kills a task: the budget plus a grace of half of it (>= 0.25 s)."""
+    return wall_seconds + max(0.25, 0.5 * wall_seconds)
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+    isolation: str = "starting"
+    sent: set[str] = field(default_factory=set)
+    inflight: deque = field(default_factory=deque)  # (position, job) in the order the worker runs them
+    loaded: bool = False
+    clock: float = 0.0  # when the current task started (or the chunk was sent, before "loaded")
+
+    def deadline(self) -> float:
+        if not self.loaded:
+            return self.clock + STARTUP_SECONDS
+        return self.clock + hard_limit(self.inflight[0][1].budget.wall_seconds)
+
+
+def _wait(process: subprocess.Popen, seconds: float) -> int | None:
+    try:
+        return process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def _kill(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.kill()
+    _wait(process, 5)
+
+
+class LocalExecutor(Executor):
+    """Solve jobs in ``workers`` sandboxed processes (default: one per core).
+
+    Args:
+        workers: Number of worker processes.
+        cache: A verdict cache (default in-memory; ``False`` disables).
+        chunk_size: Tasks sent to a worker at once; default adapts to the batch size.
+    """
+
+    def __init__(self, workers: int | None = None, cache: VerdictCache | None | bool = None, chunk_size: int | None = None):
+        super().__init__(cache)
+        if workers is not None and workers < 1:
+            raise NesyError(f"workers must be at least 1, got {workers}")
+        self.n_workers = workers or os.cpu_count() or 1
+        self.chunk_size = chunk_size
+        self._workers: list[_Worker] = []
+        self._blobs: dict[str, bytes] = {}
+        self.restarts = 0
+
+    # -- worker management ------------------------------------------------------------------
+    def _spawn(self) -> _Worker:
+        # A fresh interpreter (not multiprocessing's spawn, which re-imports the caller's __main__).
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        quiet = subprocess.DEVNULL if not os.environ.get("NESY_WORKER_STDERR") else None
+        process = subprocess.Popen(
+            [sys.executable, "-c", f"from nesy.executor.worker import main; main({theirs.fileno()})"],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=quiet,
+            env=env,
+        )
+        theirs.close()
+        return _Worker(process, Connection(ours.detach()))
+
+    def _ensure_workers(self) -> None:
+        while len(self._workers) < self.n_workers:
+            self._workers.append(self._spawn())
+
+    def _replace(self, worker: _Worker) -> None:
+        _kill(worker.process)
+        worker.conn.close()
+        self._workers[self._workers.index(worker)] = self._spawn()
+        self.restarts += 1
+
+    def isolation(self) -> str:
+        """How workers are isolated from the network (starts the pool if needed)."""
+        self._ensure_workers()
+        worker = self._workers[0]
+        while worker.isolation == "starting":
+            message = worker.conn.recv()
+            if message[0] == "hello":
+                worker.isolation = message[1]
+        return worker.isolation
+
+    def _blob(self, solver: Any) -> tuple[str, bytes]:
+        sid = solver.fingerprint()
+        if sid not in self._blobs:
+            try:
+                self._blobs[sid] = pickle.dumps(solver)
+            except Exception as exc:
+                raise NesyError(
+                    f"solver {getattr(solver, 'name', solver)!r} cannot be sent to worker processes (pickling failed: {exc}); "
+                    "use module-level functions, not lambdas or closures"
+                ) from exc
+        return sid, self._blobs[sid]
+
+    # -- scheduling -------------------------------------------------------------------------
+    def _send_chunk(self, worker: _Worker, chunk: list[tuple[int, Job]]) -> None:
+        new_solvers, tasks = {}, []
+        for position, job in chunk:
+            sid, blob = self._blob(job.solver)
+            if sid not in worker.sent:
+                new_solvers[sid] = blob
+                worker.sent.add(sid)
+            tasks.append((position, sid, job.mode, job.program, job.input, job.expected, job.budget))
+        worker.inflight.extend(chunk)
+        worker.loaded = False
+        worker.clock = time.monotonic()
+        worker.conn.send(("chunk", new_solvers, tasks))
+
+    def _fail_current(self, worker: _Worker, verdict: Verdict, pending: deque, on_result) -> None:
+        position, _ = worker.inflight.popleft()
+        on_result(position, verdict)
+        pending.extendleft(reversed(worker.inflight))  # the rest of the chunk runs again elsewhere
+        worker.inflight.clear()
+        self._replace(worker)
+
+    def _execute(self, jobs: Sequence[Job], on_result: Callable[[int, Verdict], None]) -> None:
+        self._ensure_workers()
+        for job in jobs:  # fail early, in the caller, if a solver cannot be shipped
+            self._blob(job.solver)
+        pending: deque = deque(enumerate(jobs))
+        chunk = self.chunk_size or max(1, min(64, len(jobs) // (self.n_workers * 4)))
+        while pending or any(w.inflight for w in self._workers):
+            for worker in self._workers:
+                if not worker.inflight and pending:
+                    self._send_chunk(worker, [pending.popleft() for _ in range(min(chunk, len(pending)))])
+            busy = [w for w in self._workers if w.inflight]
+            timeout = max(0.0, min(w.deadline() for w in busy) - time.monotonic())
+            ready = wait([w.conn for w in busy], timeout)
+            for worker in busy:
+                if worker.conn in ready:
+                    self._receive(worker, pending, on_result)
+            now = time.monotonic()
+            for worker in [w for w in self._workers if w.inflight and w.deadline() <= now]:
+                elapsed = now - worker.clock
+                budget = worker.inflight[0][1].budget.wall_seconds
+                what = "worker did not start" if not worker.loaded else f"killed after {elapsed:.2f} s"
+                verdict = Verdict(
+                    Status.TIMEOUT,
+                    message=f"{what}: the wall-clock budget is {budget:g} s",
+                    stats={"wall_seconds": elapsed},
+                )
+                self._fail_current(worker, verdict, pending, on_result)
+
+    def _receive(self, worker: _Worker, pending: deque, on_result) -> None:
+        try:
+            while worker.conn.poll():
+                message = worker.conn.recv()
+                kind = message[0]
+                if kind == "hello":
+                    worker.isolation = message[1]
+                elif kind == "loaded":
+                    worker.loaded, worker.clock = True, time.monotonic()
+                elif kind == "result":
+                    position, job = worker.inflight.popleft()
+                    if position != message[1]:
+                        raise RuntimeError(f"worker answered task {message[1]}, expected {position}")
+                    on_result(position, message[2])
+                    worker.clock = time.monotonic()
+        except (EOFError, OSError):
+            code = _wait(worker.process, 5)
+            if code in MEMOUT_EXIT_CODES:
+                verdict = Verdict(Status.MEMOUT, message=f"{MEMOUT_EXIT_CODES[code]} (worker exit code {code}); it was replaced")
+            else:
+                cause = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
+                verdict = Verdict(Status.ERROR, message=f"solver worker died ({cause}); it was replaced")
+            if worker.inflight:
+                self._fail_current(worker, verdict, pending, on_result)
+            else:
+                self._replace(worker)
+
+    def close(self) -> None:
+        """Stop all workers."""
+        for worker in self._workers:
+            try:
+                worker.conn.send(("stop",))
+            except (OSError, ValueError):
+                pass
+        for worker in self._workers:
+            if _wait(worker.process, 2) is None:
+                _kill(worker.process)
+            worker.conn.close()
+        self._workers = []
+
+    def __del__(self) -> None:  # best effort; prefer close() or a with-block
+        try:
+            self.close()
+        except Exception:
+            pass

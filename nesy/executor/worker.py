@@ -1,0 +1,69 @@
+"""The solver worker process: receives chunks of tasks, runs them isolated, streams verdicts back.
+
+Messages from the parent: ``("chunk", {solver_id: pickled solver}, [task, ...])`` or ``("stop",)``;
+a task is ``(position, solver_id, mode, program, input, expected, budget)``.
+Messages to the parent: ``("hello", isolation)`` once, ``("loaded",)`` after each chunk's solvers
+are unpickled (the first task's clock starts then), and ``("result", position, verdict)`` per task.
+"""
+
+from __future__ import annotations
+
+import pickle
+from multiprocessing.connection import Connection
+from typing import Any
+
+from nesy.executor.isolation import isolate, limit_memory
+from nesy.verdict import Status, Verdict
+
+
+def _run_task(solvers: dict[str, Any], load_errors: dict[str, str], task: tuple) -> Verdict:
+    position, sid, mode, program, input, expected, budget = task
+    if sid in load_errors:
+        return Verdict(Status.ERROR, message=f"solver could not be loaded in the worker: {load_errors[sid]}")
+    solver = solvers[sid]
+    limit_memory(budget.memory_mb)
+    try:
+        if mode == "check":
+            return solver.check(program, input, expected, budget)
+        return solver.run(program, input, budget)
+    except MemoryError:
+        return Verdict(Status.MEMOUT, message=f"memory budget of {budget.memory_mb} MiB exhausted")
+    except BaseException as exc:  # a solver that broke its own contract still yields a verdict
+        return Verdict(Status.ERROR, message=f"{type(exc).__name__}: {str(exc)[:300]}")
+    finally:
+        limit_memory(None)
+
+
+def _send_verdict(conn, position: int, verdict: Verdict) -> None:
+    try:
+        conn.send(("result", position, verdict))
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        conn.send(("result", position, Verdict(Status.ERROR, message=f"verdict could not be sent back: {exc}")))
+
+
+def main(fd: int) -> None:
+    """Entry point of a worker process: ``fd`` is its end of a socket pair with the parent."""
+    serve(Connection(fd))
+
+
+def serve(conn) -> None:
+    """Answer the parent's messages on ``conn`` until it says stop or goes away."""
+    conn.send(("hello", isolate()))
+    solvers: dict[str, Any] = {}
+    load_errors: dict[str, str] = {}
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] == "stop":
+            return
+        _, new_solvers, tasks = message
+        for sid, blob in new_solvers.items():
+            try:
+                solvers[sid] = pickle.loads(blob)
+            except Exception as exc:
+                load_errors[sid] = f"{type(exc).__name__}: {exc}"
+        conn.send(("loaded",))
+        for task in tasks:
+            _send_verdict(conn, task[0], _run_task(solvers, load_errors, task))

@@ -1,0 +1,69 @@
+"""Tiny solvers for testing executors and sandboxes (importable, hence picklable by reference).
+
+Their "programs" are instructions to misbehave on purpose: hang past the soft limit, crash the
+worker, allocate memory. Nothing here evaluates program text.
+
+Example:
+    >>> EchoSolver().run("hi").value
+    'hi'
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import time
+from typing import Any
+
+from nesy.budget import Budget
+from nesy.errors import ProgramRejected
+from nesy.solver import BaseSolver
+from nesy.verdict import Status, Verdict
+
+
+class EchoSolver(BaseSolver):
+    """Returns its program text as the value (measures pure executor overhead)."""
+
+    name, languages, version = "echo", ("text",), "1"
+
+    def execute(self, program: str, input: Any, budget: Budget) -> Verdict:
+        return Verdict(Status.OK, value=program)
+
+
+class MisbehavingSolver(BaseSolver):
+    """Program text picks a misbehaviour: ``sleep S``, ``hang S`` (ignores the soft limit),
+    ``crash``, ``abort``, ``alloc MB``, ``connect HOST:PORT``, ``write PATH``, ``pid``, or ``echo TEXT``."""
+
+    name, languages, version = "misbehave", ("text",), "1"
+
+    def execute(self, program: str, input: Any, budget: Budget) -> Verdict:
+        op, _, arg = program.partition(" ")
+        if op == "sleep":
+            time.sleep(float(arg))
+        elif op == "hang":  # block the soft-limit alarm: only the parent's hard kill can stop this
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(float(arg))
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+        elif op == "crash":
+            os.kill(os.getpid(), signal.SIGSEGV)
+        elif op == "abort":
+            os.abort()
+        elif op == "alloc":
+            block = bytearray(int(float(arg) * 1024 * 1024))
+            return Verdict(Status.OK, value=len(block))
+        elif op == "connect":
+            host, _, port = arg.rpartition(":")
+            with socket.create_connection((host, int(port)), timeout=1):
+                return Verdict(Status.OK, value="connected")
+        elif op == "write":
+            with open(arg, "w") as f:
+                f.write("x" * 10)
+            return Verdict(Status.OK, value="written")
+        elif op == "pid":
+            return Verdict(Status.OK, value=os.getpid())
+        elif op == "echo":
+            return Verdict(Status.OK, value=arg)
+        else:
+            raise ProgramRejected(f"unknown instruction {op!r}")
+        return Verdict(Status.OK, value=op)

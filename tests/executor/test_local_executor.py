@@ -1,0 +1,141 @@
+"""The local sandboxed pool: isolation, limits, crash recovery, caching, ordering."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+
+from nesy.budget import Budget
+from nesy.errors import NesyError
+from nesy.executor import Job, LocalExecutor, MemoryCache
+from nesy.solver import BaseSolver
+from nesy.testing import EchoSolver, MisbehavingSolver
+from nesy.verdict import Status, Verdict
+
+BUDGET = Budget(wall_seconds=1.0, memory_mb=256)
+M = MisbehavingSolver()
+
+
+@pytest.fixture(scope="module")
+def pool():
+    with LocalExecutor(workers=2) as executor:
+        yield executor
+
+
+def run_one(pool, program, budget=BUDGET):
+    started = time.monotonic()
+    verdict = pool.map([Job(M, program, budget=budget)])[0]
+    return verdict, time.monotonic() - started
+
+
+def test_results_keep_job_order(pool):
+    jobs = [Job(EchoSolver(), f"item {i}") for i in range(300)]
+    assert [v.value for v in pool.map(jobs)] == [f"item {i}" for i in range(300)]
+
+
+def test_soft_timeout_inside_python(pool):
+    verdict, elapsed = run_one(pool, "sleep 10")
+    assert verdict.status is Status.TIMEOUT
+    assert elapsed < 2 * BUDGET.wall_seconds
+
+
+def test_hard_kill_when_the_solver_ignores_the_alarm(pool):
+    restarts = pool.restarts
+    verdict, elapsed = run_one(pool, "hang 10")
+    assert verdict.status is Status.TIMEOUT
+    assert "killed" in verdict.message
+    assert elapsed < 2 * BUDGET.wall_seconds
+    assert pool.restarts == restarts + 1
+    assert run_one(pool, "echo still serving")[0].value == "still serving"
+
+
+@pytest.mark.parametrize("program", ["crash", "abort"])
+def test_worker_crash_is_an_error_verdict_and_the_pool_recovers(pool, program):
+    verdict, _ = run_one(pool, program)
+    assert verdict.status is Status.ERROR
+    assert "worker died" in verdict.message
+    assert run_one(pool, "echo after crash")[0].status is Status.OK
+
+
+def test_memory_limit_gives_memout_then_normal_work_continues(pool):
+    assert run_one(pool, "alloc 2000")[0].status is Status.MEMOUT
+    assert run_one(pool, "alloc 20")[0].value == 20 * 1024 * 1024
+
+
+def test_a_crash_mid_chunk_loses_no_other_job():
+    with LocalExecutor(workers=1, chunk_size=8, cache=False) as one:
+        programs = ["echo a", "echo b", "crash", "echo c", "hang 5", "echo d"]
+        verdicts = one.map([Job(M, p, budget=BUDGET) for p in programs])
+    assert [v.status for v in verdicts] == [Status.OK, Status.OK, Status.ERROR, Status.OK, Status.TIMEOUT, Status.OK]
+    assert [v.value for v in verdicts if v.status is Status.OK] == ["a", "b", "c", "d"]
+
+
+def test_workers_have_no_network(pool):
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    threading.Thread(target=lambda: server.accept(), daemon=True).start()
+    with socket.create_connection(("127.0.0.1", port), timeout=2):
+        pass  # the test process can connect...
+    verdict, _ = run_one(pool, f"connect 127.0.0.1:{port}")
+    server.close()
+    assert verdict.status is Status.ERROR  # ...a solver worker cannot
+    assert pool.isolation() in ("network namespace", "socket guard")
+
+
+def test_workers_cannot_write_files(pool, tmp_path):
+    target = tmp_path / "out.txt"
+    verdict, _ = run_one(pool, f"write {target}")
+    assert verdict.status is Status.ERROR
+    assert not target.exists() or target.stat().st_size == 0
+
+
+def test_identical_checks_are_paid_once():
+    cache = MemoryCache()
+    with LocalExecutor(workers=2, cache=cache) as executor:
+        first = executor.map([Job(M, "pid"), Job(M, "pid"), Job(M, "sleep 0.3")])
+        started = time.monotonic()
+        again = executor.map([Job(M, "sleep 0.3")])[0]
+        assert time.monotonic() - started < 0.3
+    assert first[1].stats.get("cached") == 1.0 and first[0].value == first[1].value
+    assert again.stats.get("cached") == 1.0 and again.status is first[2].status
+    assert len(cache) == 2
+
+
+def test_budget_is_part_of_the_cache_key(pool):
+    short = pool.map([Job(M, "sleep 0.4", budget=Budget(wall_seconds=0.2))])[0]
+    longer = pool.map([Job(M, "sleep 0.4", budget=Budget(wall_seconds=2.0))])[0]
+    assert short.status is Status.TIMEOUT and longer.status is Status.OK
+
+
+def test_check_mode_through_the_pool(pool):
+    ok, mismatch = pool.map([Job(M, "echo 7", mode="check", expected="7"), Job(M, "echo 7", mode="check", expected="8")])
+    assert ok.status is Status.OK and mismatch.status is Status.MISMATCH
+
+
+class _Unpicklable(BaseSolver):
+    name, languages, version = "unpicklable", ("text",), "1"
+
+    def __init__(self):
+        self.fn = lambda x: x
+
+    def execute(self, program, input, budget):
+        return Verdict(Status.OK, self.fn(program))
+
+
+def test_a_solver_that_cannot_be_shipped_is_a_clear_error(pool):
+    with pytest.raises(NesyError, match="cannot be sent to worker processes"):
+        pool.map([Job(_Unpicklable(), "x")])
+
+
+def test_progress_is_reported(pool):
+    seen = []
+    pool.map([Job(EchoSolver(), str(i)) for i in range(50)], progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (50, 50)
+
+
+def test_bad_worker_count():
+    with pytest.raises(NesyError):
+        LocalExecutor(workers=0)
