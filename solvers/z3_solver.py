@@ -83,6 +83,24 @@ def z3_timeout_ms(deadline: float, wall_seconds: float) -> int:
     return max(1, int((deadline - time.monotonic() - margin) * 1000))
 
 
+_CONTEXT: list[z3.Context] = []
+
+
+def _context() -> z3.Context:
+    """One z3 context per process, reused across programs (a fresh one costs about 1 ms).
+
+    Each program is parsed with its own symbol table, so declarations never leak between
+    programs; the context is dropped after any z3 error, in case that left it in a bad state.
+    """
+    if not _CONTEXT:
+        _CONTEXT.append(z3.Context())
+    return _CONTEXT[0]
+
+
+def _drop_context() -> None:
+    _CONTEXT.clear()
+
+
 class Z3Solver(BaseSolver):
     """SMT-LIB 2 (safe subset) on z3. Picklable: holds only its options.
 
@@ -192,11 +210,12 @@ class Z3Solver(BaseSolver):
             probes = [(c.declares[0], c.expr.items[1].text, c.line) for c in scope if c.declares and c.declares[1] == 0]
         text = "\n".join([c.text for c in scope] + [f"(assert (= {raw} {raw}))" for _, raw, _ in probes])
         lines = [c.line for c in scope] + [line for _, _, line in probes]
-        ctx = z3.Context()
+        ctx = _context()
         try:
             parsed = list(z3.parse_smt2_string(text, ctx=ctx))
         except z3.Z3Exception as exc:
             message = clean_message(exc, lines)
+            _drop_context()
             if message.lower().startswith("out of memory"):
                 raise MemoryError(message) from None
             raise ProgramRejected(f"z3: {message}") from None
@@ -209,6 +228,7 @@ class Z3Solver(BaseSolver):
             return self._check(solver, parsed, split, probes, [] if terms else functions)
         except z3.Z3Exception as exc:
             message = clean_message(exc)
+            _drop_context()
             if "memory" in message.lower():
                 raise MemoryError(message) from None
             raise ProgramFailed(f"z3: {message}") from None

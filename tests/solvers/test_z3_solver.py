@@ -250,3 +250,15 @@ def test_solver_identity_pickling_and_registry() -> None:
     clone = pickle.loads(pickle.dumps(Z3Solver(rlimit=10_000_000)))
     assert clone.rlimit == 10_000_000 and clone.run(LIA).value == {"x": 6, "y": 4}
     assert isinstance(get_solver("z3"), Z3Solver)
+
+
+def test_programs_sharing_the_process_context_do_not_see_each_others_declarations():
+    solver = Z3Solver()
+    first = solver.run("(declare-datatype Color ((red) (green))) (declare-const c Color) (assert (= c green)) (check-sat)")
+    second = solver.run(
+        "(declare-datatype Color ((blue) (pink) (gray))) (declare-const c Color) "
+        "(assert (not (= c blue))) (assert (not (= c pink))) (check-sat)"
+    )
+    assert first.value == {"c": "green"} and second.value == {"c": "gray"}
+    assert solver.run("(declare-const c Int) (assert (= c 3)) (check-sat)").value == {"c": 3}
+    assert solver.run("(assert (= c 3)) (check-sat)").status is Status.REJECTED

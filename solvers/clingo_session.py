@@ -1,0 +1,300 @@
+"""A grounded clingo program kept in memory and solved many times (multi-shot, assumptions).
+
+:class:`ClingoSession` filters the program (:mod:`nesy.solvers.asp_filter`), grounds it once and
+then answers :meth:`ClingoSession.solve` calls under different assumptions, enumerates answer
+sets, or grounds extra parts (:meth:`ClingoSession.extend`). It is the engine behind
+:class:`nesy.solvers.clingo_solver.ClingoSolver` and the trusted, framework-side API for repeated
+queries. A session holds a live ``clingo.Control``: keep it inside one process (it is not picklable).
+
+Grounding runs in C and cannot be interrupted from Python: a grounding blow-up is stopped only
+by the sandbox's hard kill (or the soft alarm once grounding returns). Search is bounded by
+``timeout`` through ``handle.wait`` and ``handle.cancel``.
+
+Example:
+    >>> s = ClingoSession("{rain; sprinkler}. wet :- rain. wet :- sprinkler. #show wet/0. #show rain/0.")
+    >>> s.solve(assumptions=[("rain", False), ("sprinkler", False)]).value["models"]
+    [[]]
+    >>> s.solve(assumptions=[("rain", True)], limit=5).value["models"]
+    [['rain', 'wet']]
+    >>> sorted(s.enumerate())
+    [[], ['rain', 'wet'], ['wet']]
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
+
+import clingo
+
+from nesy.errors import ProgramFailed, ProgramRejected, SolverTimeout
+from nesy.solvers.asp_filter import check_program, check_term
+from nesy.solvers.clingo_models import ModelCollector
+from nesy.verdict import Status, Verdict
+
+log = logging.getLogger(__name__)
+
+Atom = Union[str, clingo.Symbol]
+Assumption = tuple[Atom, bool]
+_MAX_WARNINGS = 5
+
+
+class FunctionContext:
+    """The only object whose methods ``@name(...)`` terms may call while grounding.
+
+    Attribute lookup is overridden so that only the given functions are visible (no dunder
+    methods, no fallback to ``__main__`` as clingo does without a context).
+    """
+
+    def __init__(self, functions: Mapping[str, Callable[..., Any]]) -> None:
+        object.__setattr__(self, "_functions", dict(functions))
+
+    def __getattribute__(self, name: str) -> Any:
+        functions = object.__getattribute__(self, "_functions")
+        if name in functions:
+            return functions[name]
+        raise AttributeError(f"no external function @{name}")
+
+
+def clean_message(text: str, limit: int = 300) -> str:
+    """One line from a clingo message: ``<block>:1:3-4: error: x\\n  y`` -> ``line 1:3-4: x y``.
+
+    Example:
+        >>> clean_message("<block>:2:7-8: error: syntax error, unexpected .\\n")
+        'line 2:7-8: syntax error, unexpected .'
+    """
+    text = re.sub(r"<(?:block|string)>:(\d+:\d+(?:-\d+(?::\d+)?)?): (?:error|info|warning|note): ", r"line \1: ", text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class ClingoSession:
+    """A filtered, grounded program ready for repeated solving.
+
+    Args:
+        program: ASP text; refused constructs raise :class:`ProgramRejected`.
+        functions: Trusted Python callables that ``@name(...)`` may call (``clingo.Symbol`` in and out).
+        parts: Program parts to ground first, as ``(name, [argument symbols])``.
+        arguments: Extra clingo command-line options (trusted).
+        max_atoms: Most atoms kept across the answer sets of one :meth:`solve`.
+        detailed_statistics: Add clingo's atom, rule, choice and conflict counts to certificates.
+
+    Raises:
+        ProgramRejected: a forbidden construct or a syntax error.
+        ProgramFailed: grounding failed (unsafe variables, a failing external function...).
+    """
+
+    def __init__(
+        self,
+        program: str,
+        *,
+        functions: Mapping[str, Callable[..., Any]] | None = None,
+        parts: Sequence[tuple[str, Sequence[clingo.Symbol]]] = (("base", ()),),
+        arguments: Sequence[str] = (),
+        max_atoms: int = 1_000_000,
+        detailed_statistics: bool = False,
+    ) -> None:
+        self.functions = dict(functions or {})
+        self.detailed_statistics = detailed_statistics
+        self.messages: list[str] = []
+        self._errors: list[str] = []
+        self.max_atoms = max_atoms
+        self._parts = 0
+        self._control = clingo.Control(
+            ["--opt-mode=optN", "--project=auto", *arguments], logger=self._log, message_limit=20
+        )
+        self.add(program)
+        self.ground(parts)
+
+    # -- building ------------------------------------------------------------------------
+    def add(self, text: str, name: str = "base", params: Sequence[str] = ()) -> None:
+        """Filter ``text`` and add it to program part ``name`` (not grounded yet)."""
+        check_program(text, self.functions)
+        self._clear_messages()
+        try:
+            self._control.add(name, list(params), text)
+        except RuntimeError as exc:
+            raise ProgramRejected(self._error_text(exc, "syntax error")) from None
+
+    def ground(self, parts: Sequence[tuple[str, Sequence[clingo.Symbol]]] = (("base", ()),)) -> None:
+        """Ground program parts; external functions come only from ``functions``."""
+        self._clear_messages()
+        try:
+            self._control.ground([(n, list(a)) for n, a in parts], context=FunctionContext(self.functions))
+        except (MemoryError, SolverTimeout):
+            raise
+        except RuntimeError as exc:
+            raise ProgramFailed(self._error_text(exc, "grounding failed")) from None
+        except Exception as exc:  # raised by a trusted external function
+            raise ProgramFailed(f"external function failed: {type(exc).__name__}: {exc}") from None
+
+    def extend(self, text: str) -> None:
+        """Add ``text`` as a new part and ground it (multi-shot; atoms may not be redefined)."""
+        self._parts += 1
+        name = f"nesy_part_{self._parts}"
+        self.add(text, name)
+        self.ground([(name, ())])
+
+    def set_external(self, atom: Atom, value: bool | None) -> None:
+        """Assign an ``#external`` atom true/false, or release it with ``None``."""
+        symbol = to_symbol(atom)
+        if value is None:
+            self._control.release_external(symbol)
+        else:
+            self._control.assign_external(symbol, value)
+
+    # -- solving -------------------------------------------------------------------------
+    def solve(
+        self,
+        assumptions: Iterable[Assumption] = (),
+        *,
+        limit: int = 1,
+        timeout: float | None = None,
+        restrict_to: Sequence[Atom] | None = None,
+    ) -> Verdict:
+        """Solve once; :mod:`nesy.solvers.clingo_solver` describes the value's shape.
+
+        Args:
+            assumptions: ``(atom, truth)`` pairs; an atom absent from the program cannot be true.
+            limit: Most answer sets (optimal ones when the program optimises); 0 for all.
+            timeout: Seconds of search before ``handle.cancel()`` (None: no limit).
+            restrict_to: Report each answer set as the listed atoms it contains (default: shown atoms).
+
+        Returns:
+            ``sat``, ``unsat``, or ``unknown`` when the search was interrupted (models so far in the value).
+        """
+        literals = [(to_symbol(atom), bool(truth)) for atom, truth in assumptions]
+        restrict = None if restrict_to is None else [to_symbol(a) for a in restrict_to]
+        self._control.configuration.solve.models = str(max(0, int(limit)))
+        self._clear_messages()
+        start = time.perf_counter()
+        collector = ModelCollector(self.max_atoms, restrict, start + timeout if timeout is not None else float("inf"))
+        with _alarm_deferred(timeout is not None):  # no soft-timeout exception while the handle is open
+            with self._control.solve(assumptions=literals, on_model=collector, async_=True) as handle:
+                finished = handle.wait(timeout)
+                if not finished:
+                    handle.cancel()
+                result = handle.get()
+        seconds = time.perf_counter() - start
+        if collector.overflow:
+            raise ProgramFailed(f"answer sets hold more than {self.max_atoms} atoms in all")
+        interrupted = not finished or collector.late or result.interrupted
+        value = collector.value( exhausted=result.exhausted, interrupted=interrupted)
+        verdict_args = dict(value=value, certificate=self._certificate(len(value["models"]), seconds))
+        if value["interrupted"]:
+            message = f"search interrupted after {seconds:.2f} s with {len(value['models'])} answer set(s) so far"
+            return Verdict(Status.UNKNOWN, message=message, **verdict_args).with_stats(solver_seconds=seconds)
+        if result.unsatisfiable:
+            return Verdict(Status.UNSAT, message="no answer set", **verdict_args).with_stats(solver_seconds=seconds)
+        cost = value["costs"][-1] if value["costs"] else []
+        message = f"{len(value['models'])} answer set(s)" + (
+            f", {'optimal' if value['optimal'] else 'best'} cost {cost}" if cost else ""
+        )
+        return Verdict(Status.SAT, message=message, **verdict_args).with_stats(solver_seconds=seconds)
+
+    def enumerate(
+        self, limit: int | None = None, *, assumptions: Iterable[Assumption] = (), timeout: float | None = None
+    ) -> Iterator[list[str]]:
+        """Yield answer sets (sorted shown atoms) one by one, at most ``limit`` (None: all).
+
+        Raises:
+            SolverTimeout: when ``timeout`` seconds of search pass before the enumeration ends.
+        """
+        literals = [(to_symbol(atom), bool(truth)) for atom, truth in assumptions]
+        self._control.configuration.solve.models = "0"  # counted here: duplicates and improving models skipped
+        seen: set[tuple[str, ...]] = set()
+        spent = 0.0
+        with self._control.solve(assumptions=literals, yield_=True, async_=True) as handle:
+            while limit is None or len(seen) < limit:
+                handle.resume()
+                start = time.perf_counter()
+                done = handle.wait(None if timeout is None else max(0.0, timeout - spent))
+                spent += time.perf_counter() - start
+                if not done:
+                    handle.cancel()
+                    raise SolverTimeout(f"enumeration stopped after {spent:.2f} s with {len(seen)} answer set(s)")
+                model = handle.model()
+                if model is None:
+                    return
+                if model.cost and not model.optimality_proven:
+                    continue  # an improving model on the way to an optimum
+                symbols = model.symbols(shown=True)
+                if len(symbols) > self.max_atoms:
+                    raise ProgramFailed(f"an answer set holds {len(symbols)} atoms, over the limit of {self.max_atoms}")
+                atoms = sorted(str(a) for a in symbols)
+                if tuple(atoms) not in seen:
+                    seen.add(tuple(atoms))
+                    yield atoms
+
+    # -- internals -----------------------------------------------------------------------
+    def _log(self, code: clingo.MessageCode, message: str) -> None:
+        """clingo's logger callback: keep messages instead of printing them to stderr."""
+        text = clean_message(message)
+        if code == clingo.MessageCode.RuntimeError and len(self._errors) < 20:
+            self._errors.append(text)
+        elif code != clingo.MessageCode.RuntimeError and len(self.messages) < 50:
+            self.messages.append(text)
+        log.debug("clingo %s: %s", code.name, message.strip())
+
+    def _clear_messages(self) -> None:
+        del self._errors[:]  # warnings stay in ``messages`` (capped); errors are per operation
+
+    def _error_text(self, exc: RuntimeError, what: str) -> str:
+        errors = [m for m in self._errors if m] or [clean_message(str(exc))]
+        more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
+        return f"{what}: {clean_message(errors[0], 240)}{more}" if errors[0] else what
+
+    def _certificate(self, models: int, seconds: float) -> dict[str, Any]:
+        numbers: dict[str, Any] = {"models_enumerated": models, "solve_seconds": seconds}
+        if self.detailed_statistics:  # reading clingo's statistics tree costs ~10x a small solve
+            stats = self._control.statistics
+            lp = stats.get("problem", {}).get("lp", {})
+            solvers = stats.get("solving", {}).get("solvers", {})
+            detailed = {
+                "atoms": lp.get("atoms"),
+                "rules": lp.get("rules"),
+                "choices": solvers.get("choices"),
+                "conflicts": solvers.get("conflicts"),
+            }
+            numbers.update({k: int(v) for k, v in detailed.items() if v is not None})
+        return {"statistics": numbers, "warnings": self.messages[:_MAX_WARNINGS]}
+
+
+@contextmanager
+def _alarm_deferred(active: bool) -> Iterator[None]:
+    """Hold back SIGALRM (the soft wall-clock limit) in the main thread while active.
+
+    A ``SolverTimeout`` raised between opening and closing a solve handle could leave clingo
+    searching in its thread; the search is bounded by its own timeout, so the alarm waits.
+    """
+    if not active or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a pending alarm fires here
+
+
+def to_symbol(atom: Atom) -> clingo.Symbol:
+    """A ``clingo.Symbol`` from a symbol or from plain atom text (checked: no ``@``, no directives).
+
+    Example:
+        >>> str(to_symbol("edge(1, a)"))
+        'edge(1,a)'
+    """
+    if isinstance(atom, clingo.Symbol):
+        return atom
+    if not isinstance(atom, str):
+        raise ProgramRejected(f"an atom must be text or a clingo.Symbol, got {type(atom).__name__}")
+    check_term(atom)
+    try:
+        return clingo.parse_term(atom, logger=lambda code, message: None)
+    except RuntimeError:
+        raise ProgramRejected(f"not a ground atom: {atom[:80]!r}") from None

@@ -1,0 +1,261 @@
+"""The ``clingo`` backend: answer set programs, filtered, solved under a budget.
+
+Programs are filtered by :mod:`nesy.solvers.asp_filter` (no ``#script``, ``#include``,
+``#theory``; ``@name`` only for names given in ``functions``) and solved through a
+:class:`~nesy.solvers.clingo_session.ClingoSession` (``--opt-mode=optN --project=auto``, the
+``base`` part grounded — other ``#program`` parts are left to
+:class:`~nesy.solvers.clingo_session.ClingoSession` users — and a logger that keeps clingo quiet).
+
+Verdicts:
+
+* ``sat`` / ``unsat`` with the value ``{"models": [[atom, ...] sorted, ...], "costs": [[int, ...]
+  per model], "optimal": bool, "exhausted": bool, "interrupted": bool}``. ``models`` hold the shown
+  atoms (``#show`` respected; answer sets equal on shown atoms are listed once); for a program
+  with ``#minimize``/weak constraints only its optimal answer sets (``optimal`` true) — each
+  ``costs`` entry is ``[]`` without optimisation. ``exhausted``: every (optimal) answer set is
+  listed; otherwise ``budget.max_models`` stopped the enumeration. ``unsat`` has ``models == []``.
+* ``unknown`` when the budget ran out during search (``handle.cancel()``): the value holds the
+  answer sets found so far with ``interrupted`` true (for optimisation: the best one so far).
+* ``rejected`` for forbidden constructs and syntax errors, ``error`` for grounding errors,
+  ``memout`` for ``std::bad_alloc``. Grounding cannot be interrupted in-process: a grounding
+  blow-up runs until it returns (then ``timeout``) or until the sandbox's hard kill.
+
+The certificate is ``{"statistics": {models_enumerated, solve_seconds}, "warnings": [...]}``
+(a :class:`~nesy.solvers.clingo_session.ClingoSession` with ``detailed_statistics=True`` adds
+clingo's atoms, rules, choices and conflicts, at about ten times the cost of a small solve). ``input`` may be extra ASP text, a list of atom strings
+(added as facts) or ``{"predicate": [args or tuple of args, ...]}``.
+
+Check mode takes ``"sat"``, ``"unsat"``, one answer set (a list of atoms: the program must have
+exactly that answer set), or a list of answer sets (compared as a set of sets; ``[]`` means
+none). Atoms compare with whitespace outside strings ignored.
+
+Example:
+    >>> solver = ClingoSolver()
+    >>> v = solver.run("parent(ann,bob). parent(bob,cy). gp(X,Z) :- parent(X,Y), parent(Y,Z). #show gp/2.")
+    >>> v.status.value, v.value["models"]
+    ('sat', [['gp(ann,cy)']])
+    >>> solver.check("a :- not b. b :- not a.", expected=[["a"], ["b"]]).status.value
+    'ok'
+    >>> solver.check("a. :- a.", expected="unsat").status.value
+    'ok'
+    >>> solver.run('#script (python)\\nimport os\\n#end.').message
+    'line 1: #script blocks (embedded Python/Lua code) are not allowed'
+    >>> [m for m in solver.enumerate("1 {x; y; z} 1.", limit=2)]
+    [['x'], ['y']]
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+import time
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+import clingo
+
+from nesy.budget import DEFAULT_BUDGET, Budget
+from nesy.errors import ProgramRejected
+from nesy.solver import BaseSolver
+from nesy.solvers.clingo_session import ClingoSession, to_symbol
+from nesy.verdict import Status, Verdict
+
+_FUNCTION_NAME = re.compile(r"[a-z][A-Za-z0-9_]*\Z")
+_ABDUCTION_PRIORITY = 1_000_000  # above any level a program's own #minimize is likely to use
+_ABDUCED = "nesy_abduced__"  # marks an abducible assumed true (a name programs are unlikely to use)
+
+
+class ClingoSolver(BaseSolver):
+    """Answer set programming with clingo.
+
+    Args:
+        functions: Trusted, module-level Python functions that ``@name(...)`` terms may call
+            while grounding (``clingo.Symbol`` arguments, ``Symbol`` or iterable of them back).
+            Empty by default: any ``@name`` is refused.
+    """
+
+    name = "clingo"
+    languages = ("asp",)
+    version = f"1.0+clingo{clingo.__version__}"
+
+    def __init__(self, functions: Mapping[str, Callable[..., Any]] | None = None) -> None:
+        self.functions = dict(functions or {})
+        for fname, fn in self.functions.items():
+            if not _FUNCTION_NAME.match(fname) or not callable(fn):
+                raise ValueError(f"external function {fname!r} needs a lowercase identifier name and a callable")
+            try:
+                pickle.dumps(fn)
+            except Exception:
+                raise ValueError(f"external function {fname!r} must be a module-level function (picklable)") from None
+
+    def config(self) -> dict[str, Any]:
+        """The external functions (by qualified name) change answers."""
+        return {"functions": {k: f"{v.__module__}.{v.__qualname__}" for k, v in sorted(self.functions.items())}}
+
+    # -- run / check -----------------------------------------------------------------------
+    def execute(self, program: str, input: Any, budget: Budget) -> Verdict:
+        """Filter, ground and solve ``program`` (plus ``input`` facts) under ``budget``."""
+        deadline = time.perf_counter() + budget.wall_seconds - min(0.5, 0.2 * budget.wall_seconds)
+        session = self._session(program, input, budget)
+        return session.solve(limit=budget.max_models, timeout=max(0.0, deadline - time.perf_counter()))
+
+    def check(self, program: str, input: Any = None, expected: Any = None, budget: Budget = DEFAULT_BUDGET) -> Verdict:
+        """As :meth:`BaseSolver.check`; asks for one model more than ``expected`` lists, to see there are no others."""
+        wanted = _expected_sets(expected)
+        if wanted is not None:
+            budget = budget.replace(max_models=max(budget.max_models, len(wanted) + 1))
+        return super().check(program, input, expected, budget)
+
+    def values_equal(self, value: Any, expected: Any) -> bool:
+        """Compare a run's value with ``"sat"``, ``"unsat"``, one answer set or a list of them."""
+        if not isinstance(value, dict) or "models" not in value:
+            return False
+        models = value["models"]
+        if expected in ("sat", "unsat"):
+            return bool(models) == (expected == "sat")
+        wanted = _expected_sets(expected)
+        if wanted is None:
+            return False
+        found = {frozenset(map(_normal_atom, m)) for m in models}
+        return found == wanted and bool(value.get("exhausted", False))
+
+    # -- optional capabilities -------------------------------------------------------------
+    def enumerate(
+        self, program: str, limit: int | None = None, *, input: Any = None, budget: Budget = DEFAULT_BUDGET
+    ) -> Iterator[list[str]]:
+        """Yield answer sets (sorted shown atoms; optimal ones when the program optimises).
+
+        Raises:
+            ProgramRejected: forbidden construct or syntax error.
+            ProgramFailed: grounding failed.
+            SolverTimeout: ``budget.wall_seconds`` of search passed before the end.
+        """
+        session = self._session(program, input, budget)
+        yield from session.enumerate(limit, timeout=budget.wall_seconds)
+
+    def abduce(
+        self,
+        program: str,
+        observations: Iterable[str | tuple[str, bool]],
+        abducibles: Iterable[str],
+        *,
+        input: Any = None,
+        limit: int = 1,
+        budget: Budget = DEFAULT_BUDGET,
+    ) -> Verdict:
+        """Find the smallest sets of ``abducibles`` (ground atoms) that, added as facts, make
+        every observation hold (``(atom, False)``: must not hold).
+
+        Returns:
+            A verdict with value ``{"explanations": [[atom, ...], ...], "optimal", "exhausted",
+            "interrupted"}`` (cardinality-minimal explanations, at most ``limit``; ``unsat``
+            when none exists).
+
+        Example:
+            >>> rules = "gp(X,Z) :- parent(X,Y), parent(Y,Z). parent(ann,bob)."
+            >>> v = ClingoSolver().abduce(rules, ["gp(ann,cy)"], ["parent(bob,cy)", "parent(ann,cy)"])
+            >>> v.status.value, v.value["explanations"]
+            ('sat', [['parent(bob,cy)']])
+        """
+
+        def body() -> Verdict:
+            deadline = time.perf_counter() + budget.wall_seconds - min(0.5, 0.2 * budget.wall_seconds)
+            observed = [_observation(o) for o in ([observations] if isinstance(observations, str) else observations)]
+            atoms = [abducibles] if isinstance(abducibles, str) else abducibles
+            candidates = sorted({str(to_symbol(a)) for a in atoms})
+            extra = ""
+            if candidates:
+                extra = "".join(f"{a} :- {_ABDUCED}({i}).\n" for i, a in enumerate(candidates)) + (
+                    f"{{ {_ABDUCED}(0..{len(candidates) - 1}) }}.\n"
+                    f"#project {_ABDUCED}/1.\n"
+                    f"#minimize {{ 1@{_ABDUCTION_PRIORITY},I : {_ABDUCED}(I) }}.\n"
+                )
+            session = self._session(program, input, budget, extra)
+            markers = [f"{_ABDUCED}({i})" for i in range(len(candidates))]
+            verdict = session.solve(
+                observed, limit=limit, timeout=max(0.0, deadline - time.perf_counter()), restrict_to=markers
+            )
+            index = {marker: candidate for marker, candidate in zip(markers, candidates)}
+            explanations = [sorted(index[m] for m in model) for model in verdict.value["models"]]
+            value = {k: verdict.value[k] for k in ("optimal", "exhausted", "interrupted")}
+            value["explanations"] = explanations
+            if verdict.status is Status.UNSAT:
+                message = "no set of abducibles explains the observations"
+            elif verdict.status is Status.SAT:
+                message = f"{len(explanations)} explanation(s) of size {len(explanations[0])}"
+            else:
+                message = verdict.message
+            return Verdict(verdict.status, value, message, verdict.certificate, verdict.stats)
+
+        return self._guarded(program, budget, body)
+
+    # -- internals -------------------------------------------------------------------------
+    def _session(self, program: str, input: Any, budget: Budget, extra: str = "") -> ClingoSession:
+        """A session with ``program``, ``input`` and ``extra`` added (each filtered apart) and ``base`` grounded."""
+        session = ClingoSession(program, functions=self.functions, max_atoms=budget.max_value_size, parts=())
+        for text in (facts_text(input) if input is not None else "", extra):
+            if text:
+                session.add(text)
+        session.ground()
+        return session
+
+
+def facts_text(input: Any) -> str:
+    """ASP text for ``input``: text as is, a list of atoms as facts, or a dict of predicate -> arguments.
+
+    Example:
+        >>> facts_text({"edge": [(1, 2), (2, "x y")], "node": [1]})
+        'edge(1,2).\\nedge(2,"x y").\\nnode(1).'
+        >>> facts_text(["p(1)", "q"])
+        'p(1).\\nq.'
+    """
+    if isinstance(input, str):
+        return input
+    if isinstance(input, (list, tuple)) and all(isinstance(a, str) for a in input):
+        return "\n".join(f"{to_symbol(a)}." for a in input)
+    if isinstance(input, dict):
+        facts = []
+        for pred, rows in input.items():
+            if not isinstance(pred, str) or not _FUNCTION_NAME.match(pred):
+                raise ProgramRejected(f"input predicate {pred!r} is not a lowercase identifier")
+            for row in rows:
+                args = [_symbol(x) for x in (row if isinstance(row, (list, tuple)) else [row])]
+                facts.append(f"{clingo.Function(pred, args)}.")
+        return "\n".join(facts)
+    raise ProgramRejected(f"input must be ASP text, a list of atoms or a dict, got {type(input).__name__}")
+
+
+def _observation(item: Any) -> tuple[Any, bool]:
+    """``"atom"`` -> ``("atom", True)``; ``("atom", truth)`` as given."""
+    if isinstance(item, (str, clingo.Symbol)):
+        return item, True
+    if isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[1], bool):
+        return item[0], item[1]
+    raise ProgramRejected(f"an observation must be an atom or (atom, bool), got {item!r:.80}")
+
+
+def _symbol(x: Any) -> clingo.Symbol:
+    """A clingo symbol for an input value: int -> number, identifier-like str -> constant, else a string."""
+    if isinstance(x, bool) or not isinstance(x, (int, str)):
+        raise ProgramRejected(f"input values must be ints or strings, got {type(x).__name__}")
+    if isinstance(x, int):
+        return clingo.Number(x)
+    return clingo.Function(x) if _FUNCTION_NAME.match(x) else clingo.String(x)
+
+
+def _normal_atom(atom: Any) -> str:
+    """An atom string with whitespace outside quoted strings removed."""
+    parts = re.split(r'("(?:[^\\"]|\\.)*")', str(atom))
+    return "".join(p if i % 2 else "".join(p.split()) for i, p in enumerate(parts))
+
+
+def _expected_sets(expected: Any) -> set[frozenset[str]] | None:
+    """``expected`` as a set of answer sets, or None for ``"sat"``/``"unsat"``/unreadable."""
+    if isinstance(expected, dict) and "models" in expected:
+        expected = expected["models"]
+    if not isinstance(expected, (list, tuple)):
+        return None
+    if expected and all(isinstance(a, str) for a in expected):
+        return {frozenset(map(_normal_atom, expected))}
+    if all(isinstance(m, (list, tuple)) and all(isinstance(a, str) for a in m) for m in expected):
+        return {frozenset(map(_normal_atom, m)) for m in expected}
+    return None
