@@ -13,8 +13,32 @@ from typing import Any
 
 
 def canonical_json(value: Any) -> str:
-    """JSON with sorted keys and no whitespace; non-JSON values fall back to ``repr``."""
+    """JSON with sorted keys and no whitespace; non-JSON values fall back to ``repr``.
+
+    Integers too long for Python's int-to-text limit are written in hexadecimal.
+
+    Example:
+        >>> len(canonical_json(10**5000)) > 4000
+        True
+    """
+    try:
+        return _dumps(value)
+    except ValueError:  # an int over sys.get_int_max_str_digits()
+        return _dumps(_hex_big_ints(value))
+
+
+def _dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=repr, ensure_ascii=False)
+
+
+def _hex_big_ints(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"__int_hex__": hex(value)} if value.bit_length() > 10_000 else value
+    if isinstance(value, dict):
+        return {str(k): _hex_big_ints(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_hex_big_ints(v) for v in value]
+    return value
 
 
 def content_hash(*parts: Any) -> str:

@@ -139,3 +139,8 @@ def test_progress_is_reported(pool):
 def test_bad_worker_count():
     with pytest.raises(NesyError):
         LocalExecutor(workers=0)
+
+
+def test_huge_integer_inputs_still_have_a_cache_key():
+    key = Job(EchoSolver(), "x", input={"n": 10**6000}).key()
+    assert key != Job(EchoSolver(), "x", input={"n": 10**6000 + 1}).key()
