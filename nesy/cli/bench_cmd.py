@@ -57,6 +57,9 @@ def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
 @click.option("--quick", is_flag=True, help="Small, fast variant (as run in CI).")
 @click.option("--workers", type=click.IntRange(min=1), help="Solver worker processes (default: one per core).")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Directory with user-supplied data files.")
+@click.option("--train", "train_file", type=click.Path(dir_okay=False), help="Training data file (suites that read one, e.g. seq).")
+@click.option("--test", "test_file", type=click.Path(dir_okay=False), help="Test data file (suites that read one, e.g. seq).")
+@click.option("--permute-vocab", type=int, metavar="SEED", help="Rename input words and output tokens by a seeded bijection.")
 @click.option("--set", "set_", multiple=True, metavar="KEY=VALUE", help="Suite-specific option (repeatable).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the results JSON here.")
 @click.option("--no-progress", is_flag=True, help="Hide progress bars.")
@@ -67,6 +70,9 @@ def bench(
     quick: bool,
     workers: int | None,
     data_dir: str | None,
+    train_file: str | None,
+    test_file: str | None,
+    permute_vocab: int | None,
     set_: tuple[str, ...],
     json_path: str | None,
     no_progress: bool,
@@ -74,8 +80,13 @@ def bench(
     """Run benchmark SUITE and report its results (see 'nesy suites')."""
     if data_dir is not None and not Path(data_dir).is_dir():
         raise NesyError(f"--data-dir {data_dir!r} is not a directory")
+    for flag, path in (("--train", train_file), ("--test", test_file)):
+        if path is not None and not Path(path).is_file():
+            raise NesyError(f"{flag} {path!r}: no such file")
     suite = get_suite(suite_name)
-    config = BenchConfig(split=split, seed=seed, quick=quick, workers=workers, data_dir=data_dir, options=_parse_set(set_))
+    options = _parse_set(set_)
+    options.update({k: v for k, v in (("train", train_file), ("test", test_file), ("permute_vocab", permute_vocab)) if v is not None})
+    config = BenchConfig(split=split, seed=seed, quick=quick, workers=workers, data_dir=data_dir, options=options)
     with RichProgress(disable=no_progress or not sys.stderr.isatty()) as progress:
         results = run_suite(suite, config, progress)
     if json_path:

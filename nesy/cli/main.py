@@ -14,6 +14,7 @@ import click
 
 from nesy import __version__
 from nesy.cli.bench_cmd import bench, suites
+from nesy.cli.data_cmd import data
 from nesy.cli.report_cmd import report
 from nesy.cli.run_cmd import run, solvers
 from nesy.cli.traces_cmd import traces
@@ -29,7 +30,7 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-for command in (solvers, run, suites, bench, report, traces):
+for command in (solvers, run, suites, bench, report, traces, data):
     cli.add_command(command)
 
 

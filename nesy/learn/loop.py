@@ -1,0 +1,222 @@
+"""Verified self-training: sample K → verify in the solver pool → store traces → fit → repeat.
+
+Each round takes an easy-to-hard slice of the training items (it doubles until it is all of
+them), asks the proposer for K candidates per item in batches, verifies them in the sandboxed
+pool while the next batch is being proposed, and stores every verdict as a trace. A program that
+ran but missed its answer is kept, relabelled, as a correct example for the output it produced.
+Items nothing verified for go to abduction (a solver-backed search for programs consistent with
+the answer); then the proposer is fitted on the verified programs. Metrics of every round are
+appended to ``rounds.jsonl`` beside the trace store, and a rerun after a crash resumes from them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from nesy.budget import Budget
+from nesy.executor import Executor, Job
+from nesy.learn.metrics import RoundMetrics, round_metrics
+from nesy.learn.task import Item, Task
+from nesy.progress import NullProgress, Progress
+from nesy.traces import Origin, Trace, TraceStore
+from nesy.verdict import Status, Verdict
+
+log = logging.getLogger(__name__)
+
+Abducer = Callable[[Sequence[tuple[str, str]]], dict[str, str]]  #: (input, answer) pairs -> {input: program}
+
+
+@dataclass(frozen=True)
+class LoopConfig:
+    """Knobs of the loop (defaults suit small symbolic and neural proposers alike)."""
+
+    rounds: int = 6
+    k: int = 4
+    start_fraction: float = 0.25
+    batch_size: int = 512
+    keep_per_item: int = 4
+    budget: Budget = field(default_factory=lambda: Budget(wall_seconds=5.0, memory_mb=512))
+
+
+@dataclass
+class LearnResult:
+    """What :meth:`SelfTrainer.run` did."""
+
+    rounds: list[RoundMetrics]
+    verified: dict[str, str]  #: item id -> a verified program
+    resumed_from: int  #: rounds found complete in the run directory
+    seconds: float
+
+
+class SelfTrainer:
+    """The loop over one task and one proposer.
+
+    Args:
+        task: Training items and the verifying solver.
+        proposer: Anything with ``propose(inputs, k)`` and ``fit(pairs)`` (see :mod:`nesy.proposer`).
+        executor: The sandboxed pool that verifies candidates.
+        run_dir: Where the trace store and ``rounds.jsonl`` live (resumed if present).
+        abducer: Called with (input, answer) pairs when items have no verified program.
+        config: Loop settings.
+        progress: Progress display.
+    """
+
+    def __init__(
+        self,
+        task: Task,
+        proposer: Any,
+        executor: Executor,
+        run_dir: str | Path,
+        abducer: Abducer | None = None,
+        config: LoopConfig = LoopConfig(),
+        progress: Progress | None = None,
+    ) -> None:
+        self.task, self.proposer, self.executor = task, proposer, executor
+        self.run_dir = Path(run_dir)
+        self.store = TraceStore.for_run(self.run_dir)
+        self.executor.cache = self.store.as_cache()  # the same check is never paid twice, across restarts
+        self.abducer = abducer
+        self.config = config
+        self.progress = progress or NullProgress()
+        self.curriculum = task.curriculum()
+        self.verified: dict[str, list[str]] = {}
+
+    # -- bookkeeping ------------------------------------------------------------------------
+    def _rounds_file(self) -> Path:
+        return self.run_dir / "rounds.jsonl"
+
+    def _completed_rounds(self) -> list[RoundMetrics]:
+        if not self._rounds_file().exists():
+            return []
+        rows = []
+        for line in self._rounds_file().read_text().splitlines():
+            if line.strip():
+                try:
+                    rows.append(RoundMetrics(**json.loads(line)))
+                except (json.JSONDecodeError, TypeError):
+                    break  # a line cut short by a crash: that round reruns
+        return rows
+
+    def _trace(self, item: Item, program: str, verdict: Verdict, origin: Origin, round_: int) -> Trace:
+        solver = self.task.solver
+        return Trace(
+            item.id, item.input, program, solver.name, solver.fingerprint(), verdict, origin, round_,
+            f"round-{round_}", expected=item.answer, mode="check", budget=self.config.budget,
+        )
+
+    def _record(self, item: Item, program: str, verdict: Verdict, origin: Origin, round_: int, traces: list) -> bool:
+        traces.append(self._trace(item, program, verdict, origin, round_))
+        if verdict.status is Status.OK:
+            programs = self.verified.setdefault(item.id, [])
+            if program not in programs:
+                programs.append(program)
+            return True
+        if verdict.status is Status.MISMATCH and verdict.value is not None:  # hindsight relabelling
+            relabelled = Verdict(Status.OK, verdict.value, "relabelled: correct for the output it produced")
+            traces.append(
+                Trace(item.id, item.input, program, self.task.solver.name, self.task.solver.fingerprint(), relabelled,
+                      Origin.RELABELLED, round_, f"round-{round_}", expected=verdict.value, mode="check")
+            )
+        return False
+
+    def _restore(self) -> None:
+        by_id = {item.id: item for item in self.task.items}
+        for trace in self.store.query(verified_only=True):
+            if trace.origin is not Origin.RELABELLED and trace.task_id in by_id and trace.verdict.status is Status.OK:
+                programs = self.verified.setdefault(trace.task_id, [])
+                if trace.program not in programs:
+                    programs.append(trace.program)
+
+    # -- one round --------------------------------------------------------------------------
+    def _verify(self, pairs: list[tuple[Item, str]]) -> list[Verdict]:
+        jobs = [
+            Job(self.task.solver, program, self.task.program_input(item), "check", item.answer, self.config.budget)
+            for item, program in pairs
+        ]
+        return self.executor.map(jobs)
+
+    def _sample(self, pool: list[Item], round_: int, traces: list) -> tuple[int, int, int, int, int]:
+        """Propose and verify; returns (top1_ok, any_ok, sampled, verified, distinct_sampled)."""
+        advance = self.progress.task(f"round {round_}: propose + verify", total=len(pool))
+        top1 = any_ok = sampled = verified = 0
+        distinct: set[str] = set()
+        pending: list[tuple[list[tuple[Item, str, int]], Future]] = []
+        with ThreadPoolExecutor(max_workers=1) as verifier:  # solving overlaps the next batch's inference
+            for start in range(0, len(pool), self.config.batch_size):
+                batch = pool[start : start + self.config.batch_size]
+                proposals = self.proposer.propose([item.input for item in batch], self.config.k)
+                flat = [(item, c.program, rank) for item, cands in zip(batch, proposals) for rank, c in enumerate(cands)]
+                pending.append((flat, verifier.submit(self._verify, [(item, p) for item, p, _ in flat])))
+                advance(len(batch))
+            for flat, future in pending:
+                ok_items: set[str] = set()
+                for (item, program, rank), verdict in zip(flat, future.result()):
+                    sampled += 1
+                    distinct.add(program)
+                    if self._record(item, program, verdict, Origin.SAMPLED, round_, traces):
+                        verified += 1
+                        top1 += rank == 0
+                        ok_items.add(item.id)
+                any_ok += len(ok_items)
+        return top1, any_ok, sampled, verified, len(distinct)
+
+    def _abduce(self, pool: list[Item], round_: int, traces: list) -> int:
+        unsolved = [item for item in pool if item.id not in self.verified]
+        if not unsolved or self.abducer is None:
+            return 0
+        programs = self.abducer([(item.input, self.task.answer_text(item)) for item in pool])
+        found = [(item, programs[item.input]) for item in unsolved if item.input in programs]
+        return sum(
+            self._record(item, program, verdict, Origin.ABDUCED, round_, traces)
+            for (item, program), verdict in zip(found, self._verify(found))
+        )
+
+    def _fit(self) -> None:
+        by_id = {item.id: item for item in self.task.items}
+        pairs = [(by_id[i].input, p) for i, programs in self.verified.items() for p in programs[: self.config.keep_per_item]]
+        if pairs:
+            self.proposer.fit(pairs)
+
+    def run(self) -> LearnResult:
+        """Run (or resume) the loop; stops when every training item has a verified program."""
+        started = time.perf_counter()
+        history = self._completed_rounds()
+        resumed = len(history)
+        if resumed:
+            self._restore()
+            self._fit()
+            log.info("resumed after %d completed round(s), %d items verified", resumed, len(self.verified))
+        n = len(self.curriculum)
+        for round_ in range(resumed, self.config.rounds):
+            if history and history[-1].pool == n and history[-1].never_solved == 0.0:
+                break
+            round_start = time.perf_counter()
+            pool = self.curriculum[: max(1, min(n, math.ceil(n * self.config.start_fraction * 2**round_)))]
+            traces: list[Trace] = []
+            top1, any_ok, sampled, verified, distinct = self._sample(pool, round_, traces)
+            abduced = self._abduce(pool, round_, traces)
+            self.store.add_many(traces)
+            self._fit()
+            metrics = round_metrics(
+                round_, pool=len(pool), top1_ok=top1, any_ok=any_ok,
+                distinct_verified=[len(self.verified.get(item.id, [])) for item in pool],
+                sampled=sampled, verified=verified, distinct_sampled=distinct,
+                never_solved=1 - sum(1 for item in self.task.items if item.id in self.verified) / max(1, n),
+                abduced=abduced, seconds=time.perf_counter() - round_start,
+            )
+            with open(self._rounds_file(), "a") as f:
+                f.write(json.dumps(metrics.to_dict()) + "\n")
+            history.append(metrics)
+            log.info("round %d: %s", round_, metrics)
+        verified = {i: programs[0] for i, programs in self.verified.items()}
+        return LearnResult(history, verified, resumed, time.perf_counter() - started)
+
+    def close(self) -> None:
+        self.store.close()
