@@ -1,0 +1,41 @@
+"""Neural proposers: map inputs to K candidate programs with log-probabilities, and learn from pairs.
+
+- :class:`Candidate`, :class:`Proposer`, :class:`FitReport` -- the contract (:mod:`.protocol`).
+- :class:`Seq2SeqProposer` -- a small word-level BART/T5 trained from scratch (:mod:`.seq2seq`).
+- :class:`HFProposer` -- any local Hugging Face seq2seq or causal-LM checkpoint (:mod:`.hf_adapter`).
+- :class:`Vocab`, :func:`pick_device`, :func:`measure_throughput` -- helpers.
+
+Heavy modules (torch, transformers) load on first use of a name that needs them.
+
+Example:
+    >>> from nesy.proposer import Candidate
+    >>> Candidate("x", -0.5).count
+    1
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from nesy.proposer.protocol import Candidate, FitProgress, FitReport, Proposer
+
+_LAZY = {
+    "Vocab": "nesy.proposer.vocab",
+    "pick_device": "nesy.proposer.device",
+    "TokenModel": "nesy.proposer.engine",
+    "propose_candidates": "nesy.proposer.sampling",
+    "TrainConfig": "nesy.proposer.training",
+    "ModelConfig": "nesy.proposer.arch",
+    "Seq2SeqConfig": "nesy.proposer.seq2seq",
+    "Seq2SeqProposer": "nesy.proposer.seq2seq",
+    "HFProposer": "nesy.proposer.hf_adapter",
+    "measure_throughput": "nesy.proposer.throughput",
+}
+
+__all__ = ["Candidate", "FitProgress", "FitReport", "Proposer", *_LAZY]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'nesy.proposer' has no attribute {name!r}")
