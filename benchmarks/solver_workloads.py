@@ -27,12 +27,23 @@ class Workload:
     direct: Callable[[int], Any]
 
 
+def _unique(draw: Callable[[], tuple], n: int) -> list[tuple]:
+    """``n`` distinct draws, in order of drawing."""
+    seen: dict[tuple, None] = {}
+    while len(seen) < n:
+        seen.setdefault(draw(), None)
+    return list(seen)
+
+
 def z3_workload(n: int, seed: int) -> Workload:
-    """Two linear equations in two integers, unique solution; direct: z3 on the same SMT-LIB text."""
+    """Two linear equations in two integers, unique solution; direct: z3 on the same SMT-LIB text.
+
+    Every workload's programs are distinct, so nesy's de-duplication of identical checks cannot help it.
+    """
     import z3
 
     rng = random.Random(seed)
-    pairs = [(rng.randint(-500, 500), rng.randint(-500, 500)) for _ in range(n)]
+    pairs = _unique(lambda: (rng.randint(-500, 500), rng.randint(-500, 500)), n)
     programs = [
         f"(declare-const x Int)(declare-const y Int)(assert (= (+ x y) {x + y}))(assert (= (- x y) {x - y}))(check-sat)"
         for x, y in pairs
@@ -54,7 +65,8 @@ def clingo_workload(n: int, seed: int) -> Workload:
 
     rng = random.Random(seed)
     params = [(rng.randint(5, 30), rng.randint(2, 5)) for _ in range(n)]
-    programs = [f"n(1..{k}). m(X) :- n(X), X \\ {m} = 0. #show m/1." for k, m in params]
+    # item(i) makes every program distinct (nesy would otherwise solve repeated programs once)
+    programs = [f"item({i}). n(1..{k}). m(X) :- n(X), X \\ {m} = 0. #show m/1." for i, (k, m) in enumerate(params)]
     expected = [[[f"m({x})" for x in sorted(range(m, k + 1, m), key=lambda v: f"m({v})")]] for k, m in params]
 
     def direct(i: int) -> Any:
@@ -73,7 +85,7 @@ def sympy_workload(n: int, seed: int) -> Workload:
     import sympy
 
     rng = random.Random(seed)
-    params = [(rng.randint(1, 9), rng.randint(-50, 50), rng.randint(-50, 50)) for _ in range(n)]
+    params = _unique(lambda: (rng.randint(1, 9), rng.randint(-50, 50), rng.randint(-50, 50)), n)
     programs = [f"solve(Eq({a}*x + {b}, {c}), x)" for a, b, c in params]
     expected = [[str(sympy.Rational(c - b, a))] for a, b, c in params]
     x = sympy.Symbol("x")
@@ -91,7 +103,7 @@ def dsl_workload(n: int, seed: int) -> Workload:
     from nesy.budget import DEFAULT_BUDGET
 
     rng = random.Random(seed)
-    params = [(rng.randint(-9, 9), rng.randint(-99, 99), rng.randint(-99, 99)) for _ in range(n)]
+    params = _unique(lambda: (rng.randint(-9, 9), rng.randint(-99, 99), rng.randint(-99, 99)), n)
     programs = [f"add(mul(x, {a}), {b})" for a, b, _ in params]
     inputs = [{"x": x} for _, _, x in params]
     interpreter = DSLSolver()

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from nesy.budget import DEFAULT_BUDGET, Budget
 from nesy.executor.cache import MemoryCache, VerdictCache
-from nesy.executor.job import Job
+from nesy.executor.job import Job, fingerprints
 from nesy.verdict import Verdict
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class Executor(ABC):
         jobs = list(jobs)
         total = len(jobs)
         verdicts: list[Verdict | None] = [None] * total
-        keys = [job.key() for job in jobs] if self.cache is not None or total > 1 else [str(i) for i in range(total)]
+        keys = [job.key(fp) for job, fp in zip(jobs, fingerprints(jobs))]
         first_index: dict[str, int] = {}
         to_run: list[int] = []
         done = 0

@@ -10,10 +10,10 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from nesy.budget import DEFAULT_BUDGET, Budget
-from nesy.checkkey import MODES, solver_check_key
+from nesy.checkkey import MODES, check_key, solver_check_key
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,23 @@ class Job:
         if self.mode not in MODES:
             raise ValueError(f"Job.mode must be one of {MODES}, got {self.mode!r}")
 
-    def key(self) -> str:
-        """Content hash of everything that determines the verdict: the verdict-cache key."""
-        return solver_check_key(self.solver, self.mode, self.program, self.input, self.expected, self.budget)
+    def key(self, fingerprint: str | None = None) -> str:
+        """Content hash of everything that determines the verdict: the verdict-cache key.
+
+        ``fingerprint`` saves recomputing ``solver.fingerprint()`` (see :func:`fingerprints`).
+        """
+        if fingerprint is None:
+            return solver_check_key(self.solver, self.mode, self.program, self.input, self.expected, self.budget)
+        return check_key(fingerprint, self.mode, self.program, self.input, self.expected, self.budget)
+
+
+def fingerprints(jobs: Sequence[Job]) -> list[str]:
+    """Each job's solver fingerprint, computed once per distinct solver object in the batch."""
+    memo: dict[int, str] = {}
+    out = []
+    for job in jobs:
+        key = id(job.solver)
+        if key not in memo:
+            memo[key] = job.solver.fingerprint()
+        out.append(memo[key])
+    return out

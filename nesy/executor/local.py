@@ -28,8 +28,9 @@ from typing import Any, Callable, Sequence
 
 from nesy.errors import NesyError
 from nesy.executor.base import Executor
+from nesy.executor.beacon import Beacon
 from nesy.executor.cache import VerdictCache
-from nesy.executor.job import Job
+from nesy.executor.job import Job, fingerprints
 from nesy.verdict import Status, Verdict
 
 log = logging.getLogger(__name__)
@@ -51,13 +52,24 @@ class _Worker:
     isolation: str = "starting"
     sent: set[str] = field(default_factory=set)
     inflight: deque = field(default_factory=deque)  # (position, job) in the order the worker runs them
+    beacon: Beacon | None = None
     loaded: bool = False
-    clock: float = 0.0  # when the current task started (or the chunk was sent, before "loaded")
+    clock: float = 0.0  # when the chunk was sent, or the last message arrived
+
+    def running(self) -> tuple[int, float]:
+        """Index into ``inflight`` of the task the worker is running, and when it started."""
+        now = self.beacon.read() if self.beacon is not None else None
+        if now is not None:
+            for index, (position, _) in enumerate(self.inflight):
+                if position == now[0]:
+                    return index, now[1]
+        return 0, self.clock
 
     def deadline(self) -> float:
         if not self.loaded:
             return self.clock + STARTUP_SECONDS
-        return self.clock + hard_limit(self.inflight[0][1].budget.wall_seconds)
+        index, started = self.running()
+        return started + hard_limit(self.inflight[index][1].budget.wall_seconds)
 
 
 def _wait(process: subprocess.Popen, seconds: float) -> int | None:
@@ -90,16 +102,18 @@ class LocalExecutor(Executor):
         self.chunk_size = chunk_size
         self._workers: list[_Worker] = []
         self._blobs: dict[str, bytes] = {}
+        self._sids: dict[int, str] = {}  # solver fingerprints of the batch being run, by object id
         self.restarts = 0
 
     # -- worker management ------------------------------------------------------------------
     def _spawn(self) -> _Worker:
         # A fresh interpreter (not multiprocessing's spawn, which re-imports the caller's __main__).
         ours, theirs = socket.socketpair()
+        beacon = Beacon.create()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         quiet = subprocess.DEVNULL if not os.environ.get("NESY_WORKER_STDERR") else None
         process = subprocess.Popen(
-            [sys.executable, "-c", f"from nesy.executor.worker import main; main({theirs.fileno()})"],
+            [sys.executable, "-c", f"from nesy.executor.worker import main; main({theirs.fileno()}, {beacon.path!r})"],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -107,7 +121,7 @@ class LocalExecutor(Executor):
             env=env,
         )
         theirs.close()
-        return _Worker(process, Connection(ours.detach()))
+        return _Worker(process, Connection(ours.detach()), beacon=beacon)
 
     def _ensure_workers(self) -> None:
         while len(self._workers) < self.n_workers:
@@ -116,6 +130,7 @@ class LocalExecutor(Executor):
     def _replace(self, worker: _Worker) -> None:
         _kill(worker.process)
         worker.conn.close()
+        worker.beacon.close(remove=True)
         self._workers[self._workers.index(worker)] = self._spawn()
         self.restarts += 1
 
@@ -127,10 +142,11 @@ class LocalExecutor(Executor):
             message = worker.conn.recv()
             if message[0] == "hello":
                 worker.isolation = message[1]
+                worker.beacon.unlink()
         return worker.isolation
 
     def _blob(self, solver: Any) -> tuple[str, bytes]:
-        sid = solver.fingerprint()
+        sid = self._sids.get(id(solver)) or solver.fingerprint()
         if sid not in self._blobs:
             try:
                 self._blobs[sid] = pickle.dumps(solver)
@@ -156,7 +172,9 @@ class LocalExecutor(Executor):
         worker.conn.send(("chunk", new_solvers, tasks))
 
     def _fail_current(self, worker: _Worker, verdict: Verdict, pending: deque, on_result) -> None:
-        position, _ = worker.inflight.popleft()
+        index, _ = worker.running()  # the beacon names the culprit, even with results still unsent
+        position, _ = worker.inflight[index]
+        del worker.inflight[index]
         on_result(position, verdict)
         pending.extendleft(reversed(worker.inflight))  # the rest of the chunk runs again elsewhere
         worker.inflight.clear()
@@ -164,7 +182,8 @@ class LocalExecutor(Executor):
 
     def _execute(self, jobs: Sequence[Job], on_result: Callable[[int, Verdict], None]) -> None:
         self._ensure_workers()
-        for job in jobs:  # fail early, in the caller, if a solver cannot be shipped
+        self._sids = {id(job.solver): fp for job, fp in zip(jobs, fingerprints(jobs))}
+        for job in {id(job.solver): job for job in jobs}.values():  # fail early, in the caller, if a solver cannot be shipped
             self._blob(job.solver)
         pending: deque = deque(enumerate(jobs))
         chunk = self.chunk_size or max(1, min(64, len(jobs) // (self.n_workers * 4)))
@@ -180,8 +199,9 @@ class LocalExecutor(Executor):
                     self._receive(worker, pending, on_result)
             now = time.monotonic()
             for worker in [w for w in self._workers if w.inflight and w.deadline() <= now]:
-                elapsed = now - worker.clock
-                budget = worker.inflight[0][1].budget.wall_seconds
+                index, started = worker.running()
+                elapsed = now - (started if worker.loaded else worker.clock)
+                budget = worker.inflight[index][1].budget.wall_seconds
                 what = "worker did not start" if not worker.loaded else f"killed after {elapsed:.2f} s"
                 verdict = Verdict(
                     Status.TIMEOUT,
@@ -195,15 +215,17 @@ class LocalExecutor(Executor):
             while worker.conn.poll():
                 message = worker.conn.recv()
                 kind = message[0]
-                if kind == "hello":
+                if kind == "hello":  # the worker has mapped its beacon: the file itself can go
                     worker.isolation = message[1]
+                    worker.beacon.unlink()
                 elif kind == "loaded":
                     worker.loaded, worker.clock = True, time.monotonic()
-                elif kind == "result":
-                    position, job = worker.inflight.popleft()
-                    if position != message[1]:
-                        raise RuntimeError(f"worker answered task {message[1]}, expected {position}")
-                    on_result(position, message[2])
+                elif kind == "results":
+                    for answered, verdict in message[1]:
+                        position, job = worker.inflight.popleft()
+                        if position != answered:
+                            raise RuntimeError(f"worker answered task {answered}, expected {position}")
+                        on_result(position, verdict)
                     worker.clock = time.monotonic()
         except (EOFError, OSError):
             code = _wait(worker.process, 5)
@@ -228,6 +250,7 @@ class LocalExecutor(Executor):
             if _wait(worker.process, 2) is None:
                 _kill(worker.process)
             worker.conn.close()
+            worker.beacon.close(remove=True)
         self._workers = []
 
     def __del__(self) -> None:  # best effort; prefer close() or a with-block

@@ -3,15 +3,20 @@
 Messages from the parent: ``("chunk", {solver_id: pickled solver}, [task, ...])`` or ``("stop",)``;
 a task is ``(position, solver_id, mode, program, input, expected, budget)``.
 Messages to the parent: ``("hello", isolation)`` once, ``("loaded",)`` after each chunk's solvers
-are unpickled (the first task's clock starts then), and ``("result", position, verdict)`` per task.
+are unpickled (the first task's clock starts then), and ``("results", [(position, verdict), ...])``
+for finished tasks, sent at least every few milliseconds while tasks complete (batching the sends
+is what keeps small tasks cheap; the parent's view of when the running task started is at most
+that stale).
 """
 
 from __future__ import annotations
 
 import pickle
+import time
 from multiprocessing.connection import Connection
 from typing import Any
 
+from nesy.executor.beacon import Beacon
 from nesy.executor.isolation import isolate, limit_memory
 from nesy.verdict import Status, Verdict
 
@@ -34,19 +39,31 @@ def _run_task(solvers: dict[str, Any], load_errors: dict[str, str], task: tuple)
         limit_memory(None)
 
 
-def _send_verdict(conn, position: int, verdict: Verdict) -> None:
+FLUSH_SECONDS = 0.005  #: results are sent at least this often while tasks complete
+FLUSH_COUNT = 64  #: ... and at least every this many results
+
+
+def _flush(conn, results: list[tuple[int, Verdict]]) -> None:
+    if not results:
+        return
     try:
-        conn.send(("result", position, verdict))
-    except (pickle.PicklingError, TypeError, AttributeError) as exc:
-        conn.send(("result", position, Verdict(Status.ERROR, message=f"verdict could not be sent back: {exc}")))
+        conn.send(("results", results))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        for position, verdict in results:  # find the one that cannot travel
+            try:
+                conn.send(("results", [(position, verdict)]))
+            except (pickle.PicklingError, TypeError, AttributeError) as exc:
+                failed = Verdict(Status.ERROR, message=f"verdict could not be sent back: {exc}")
+                conn.send(("results", [(position, failed)]))
+    results.clear()
 
 
-def main(fd: int) -> None:
+def main(fd: int, beacon_path: str) -> None:
     """Entry point of a worker process: ``fd`` is its end of a socket pair with the parent."""
-    serve(Connection(fd))
+    serve(Connection(fd), Beacon.attach(beacon_path))
 
 
-def serve(conn) -> None:
+def serve(conn, beacon: Beacon) -> None:
     """Answer the parent's messages on ``conn`` until it says stop or goes away."""
     conn.send(("hello", isolate()))
     solvers: dict[str, Any] = {}
@@ -65,5 +82,14 @@ def serve(conn) -> None:
             except Exception as exc:
                 load_errors[sid] = f"{type(exc).__name__}: {exc}"
         conn.send(("loaded",))
+        results: list[tuple[int, Verdict]] = []
+        last_flush = time.monotonic()
         for task in tasks:
-            _send_verdict(conn, task[0], _run_task(solvers, load_errors, task))
+            beacon.start(task[0], time.monotonic())
+            results.append((task[0], _run_task(solvers, load_errors, task)))
+            now = time.monotonic()
+            if len(results) >= FLUSH_COUNT or now - last_flush >= FLUSH_SECONDS:
+                _flush(conn, results)
+                last_flush = now
+        _flush(conn, results)
+        beacon.idle()
