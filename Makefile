@@ -26,8 +26,9 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: setup
+	$(BIN)/nesy bench scan --json results/scan-length.json
 	$(BIN)/nesy bench solvers --json results/solvers.json
-	$(BIN)/nesy report results --out results/report
+	$(BIN)/nesy report results/scan-length.json results/solvers.json --out results/report
 
 test: setup
 	$(BIN)/pytest -q

@@ -34,7 +34,7 @@ def learn_and_compare(
         train, test, run_dir_for(config, name), seed=config.seed, workers=config.workers, progress=progress
     )
     if config.options.get("baseline", True) not in (False, "false", 0):
-        steps = int(config.options.get("baseline_steps", 150 if config.quick else 2000))
+        steps = int(config.options.get("baseline_steps", 150 if config.quick else 1000))
         results["baseline"] = seq2seq_baseline(train, test, steps=steps, seed=config.seed)
     results["summary"] = [("baseline accuracy", f"{results['baseline']['accuracy']:.4f}")] if "baseline" in results else []
     results["summary"].append(("rounds", str(len(results["rounds"]))))

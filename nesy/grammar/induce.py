@@ -52,9 +52,11 @@ def _explains(grammar: Grammar, words: Sequence[str], target: list[str]) -> bool
         return False
 
 
-def _derivation_size(grammar: Grammar, examples) -> int | None:
-    """Operator nodes in the parses of ``examples``, or None if one is not explained."""
+def _derivation_size(grammar: Grammar, examples, must_use: str | None = None) -> int | None:
+    """Operator nodes in the parses of ``examples``, or None if one is not explained (or if no
+    parse uses the word ``must_use``: a role that is never exercised is not evidence of anything)."""
     total = 0
+    used = must_use is None
     for words, output in examples:
         try:
             tree = grammar.parse(words)
@@ -66,8 +68,9 @@ def _derivation_size(grammar: Grammar, examples) -> int | None:
         while stack:
             node = stack.pop()
             total += node.role.kind != "atom"
+            used = used or node.word == must_use
             stack.extend(node.children)
-    return total
+    return total if used else None
 
 
 class GrammarInducer:
@@ -187,7 +190,7 @@ class GrammarInducer:
         for role in self._candidates(grammar, target, evidence, relaxed):
             for prec in precs if role.kind != "atom" else [0]:
                 trial = with_role(grammar, target, role.with_prec(prec))
-                size = _derivation_size(trial, evidence)
+                size = _derivation_size(trial, evidence, must_use=target)
                 if size is not None:
                     survivors.append(((size, _KIND_COST[role.kind], len(role.template)), role.with_prec(prec)))
                     break
