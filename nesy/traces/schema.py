@@ -120,12 +120,10 @@ def connect(path: Path, *, create: bool, synchronous: str = "NORMAL", busy_timeo
 def _validate_or_create(conn: sqlite3.Connection, path: Path, create: bool) -> None:
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]  # reading the header finds non-SQLite files
     if app_id == 0:
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if tables:
-            raise NesyError(f"{path} is an SQLite file but not a nesy trace store")
         if not create:
-            raise NesyError(f"{path} is empty, not a nesy trace store")
-        _create(conn, path)
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            raise NesyError(f"{path} is {'an SQLite file but not a nesy trace store' if tables else 'empty, not a nesy trace store'}")
+        _create(conn, path)  # decides under the write lock: another process may be creating it right now
     elif app_id != APPLICATION_ID:
         raise NesyError(f"{path} is an SQLite file of another application (id {app_id:#x}), not a nesy trace store")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -142,6 +140,8 @@ def _create(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         if conn.execute("PRAGMA application_id").fetchone()[0] == 0:
+            if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise NesyError(f"{path} is an SQLite file but not a nesy trace store")
             for statement in _DDL.split(";"):
                 if statement.strip():
                     conn.execute(statement)
