@@ -45,3 +45,12 @@ def test_malformed_sequence_file_names_file_and_line(tmp_path):
     bad.write_text("IN: walk OUT: WALK\nthis is not a pair\n")
     result = nesy("bench", "seq", "--train", str(bad), "--test", str(bad))
     assert result.returncode == 2 and "bad.txt:2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_proposer_throughput_bench_reports_batch_one_and_sixty_four(tmp_path):
+    out = tmp_path / "proposer.json"
+    result = nesy("bench", "proposer", "--quick", "--set", "steps=5", "--json", str(out), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert set(data["sampling_per_s"]) == {"1", "64"} and data["sampling_per_s"]["64"] > 0
+    assert data["device"] in ("cpu", "cuda", "cuda:0", "mps")
