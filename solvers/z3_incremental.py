@@ -173,7 +173,7 @@ class IncrementalZ3:
 
     def _model(self) -> dict[str, Any]:
         model = self.solver.model()
-        return {name: to_json(model.eval(c, model_completion=True)) for name, c in self.constants.items()}
+        return {name: to_json(model.evaluate(c, model_completion=True)) for name, c in self.constants.items()}
 
     def _result(self, result: z3.CheckSatResult, seconds: float, core: tuple[str, ...] = ()) -> CheckResult:
         if result == z3.sat:
@@ -226,11 +226,11 @@ class IncrementalZ3:
                     exhausted = result == z3.unsat
                     break
                 model = self.solver.model()
-                found.append({n: to_json(model.eval(c, model_completion=True)) for n, c in zip(names, consts)})
+                found.append({n: to_json(model.evaluate(c, model_completion=True)) for n, c in zip(names, consts)})
                 if not consts:
                     exhausted = True
                     break
-                self.solver.add(z3.Or([c != model.eval(c, model_completion=True) for c in consts]))
+                self.solver.add(z3.Or([c != model.evaluate(c, model_completion=True) for c in consts]))
         finally:
             self.solver.pop()
         return Models(tuple(found), exhausted)

@@ -86,7 +86,7 @@ def model_values(
         >>> model_values(s.model(), [("x", x), ("(+ x 1)", x + 1)])
         {'x': 5, '(+ x 1)': 6}
     """
-    values = {key: to_json(model.eval(term, model_completion=True)) for key, term in probes}
+    values = {key: to_json(model.evaluate(term, model_completion=True)) for key, term in probes}
     if functions:
         texts = function_texts(model)
         values.update({name: texts[name] for name in functions if name in texts})

@@ -103,5 +103,5 @@ def solve_precedences(
     if solver.check() != z3.sat:
         return None
     model = solver.model()
-    ranks = {name: model.eval(prec[name], model_completion=True).as_long() for name in names}
+    ranks = {name: model.evaluate(prec[name], model_completion=True).as_long() for name in names}
     return _with_ranks(grammar, ranks), len(constraints)

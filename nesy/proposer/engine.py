@@ -14,7 +14,7 @@ Example:
     >>> config = BartConfig(vocab_size=12, d_model=16, encoder_layers=1, decoder_layers=1,
     ...     encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32,
     ...     max_position_embeddings=32, pad_token_id=0, bos_token_id=1, eos_token_id=2, decoder_start_token_id=1)
-    >>> tm = TokenModel(BartForConditionalGeneration(config).eval(), pad_id=0, eos_id=2, decoder_start_id=1)
+    >>> tm = TokenModel(BartForConditionalGeneration(config).train(False), pad_id=0, eos_id=2, decoder_start_id=1)
     >>> outs = tm.generate([[5, 6, 2]], k=3, sample=True, max_new_tokens=4, seed=0)
     >>> len(outs[0])
     3

@@ -104,7 +104,7 @@ class HFProposer:
         unwanted = {pad, tokenizer.unk_token_id} | ({tokenizer.bos_token_id} if start is None else set())
         suppress = tuple(sorted(i for i in unwanted if i is not None and i != eos))
         self._tm = TokenModel(
-            model.to(self.device).eval(), pad_id=pad, eos_id=eos, decoder_start_id=start, suppress_ids=suppress
+            model.to(self.device).train(False), pad_id=pad, eos_id=eos, decoder_start_id=start, suppress_ids=suppress
         )
 
     @classmethod

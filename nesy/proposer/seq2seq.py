@@ -103,7 +103,7 @@ class Seq2SeqProposer:
         self.longest_program = 0  # in tokens, end token included; sets the automatic generation limit
         model = _model if _model is not None else build_model(self.config.model, len(self.vocab))
         self._tm = TokenModel(
-            model.to(self.device).eval(),
+            model.to(self.device).train(False),
             pad_id=Vocab.pad_id,
             eos_id=Vocab.eos_id,
             decoder_start_id=Vocab.bos_id,

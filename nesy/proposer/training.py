@@ -64,7 +64,7 @@ def exact_match(model: TokenModel, pairs: Sequence[tuple[Ids, Ids]], *, batch_si
     if not pairs:
         return 0.0
     was_training = model.model.training
-    model.model.eval()
+    model.model.train(False)
     hits = 0
     for start in range(0, len(pairs), batch_size):
         chunk = pairs[start : start + batch_size]
@@ -145,7 +145,7 @@ def train(
             if callback is not None:
                 callback(progress)
             loss_sum, loss_n = 0.0, 0
-    net.eval()
+    net.train(False)
     stopped_early = stopped_early and step < total_steps
     last = history[-1]
     return FitReport(
