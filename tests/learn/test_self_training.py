@@ -76,3 +76,30 @@ def test_kill_minus_nine_mid_training_resumes_from_the_trace_store(tmp_path):
     results = json.loads(out.read_text())
     assert results["resumed_from_round"] == done_before >= 1
     assert results["accuracy"] == 1.0 and results["train_verified"] == 1.0
+
+
+def test_a_neural_proposer_in_the_loop_proposes_programs_that_verify(invented_language, tmp_path):
+    """Round 0: abduction labels the easiest items; the seq2seq fits them. Round 1: its own samples verify."""
+    from nesy.proposer.arch import ModelConfig
+    from nesy.proposer.seq2seq import Seq2SeqConfig, Seq2SeqProposer
+    from nesy.proposer.training import TrainConfig
+
+    train, _ = invented_language
+    short = [p for p in train if len(p[0].split()) <= 2]
+    task = Task.from_pairs("neural", short, sequence_solver(), seed=0)
+    neural = Seq2SeqProposer(
+        Seq2SeqConfig(model=ModelConfig(d_model=64, layers=2, heads=4, ffn_dim=128),
+                      train=TrainConfig(epochs=60, target_accuracy=1.0, batch_size=16, lr=3e-3))
+    )
+    abducer = GrammarProposer()
+    with LocalExecutor(workers=2) as pool:
+        trainer = SelfTrainer(task, neural, pool, tmp_path, abducer=abducer.abduce,
+                              config=LoopConfig(rounds=2, k=4, start_fraction=0.5))
+        result = trainer.run()
+        trainer.close()
+    first, second = result.rounds
+    assert first.abduced > 0 and first.pass_at_k == 0.0
+    assert second.pass_at_k > 0.25  # the network's own samples, checked by the dsl backend
+    with TraceStore.for_run(tmp_path) as store:
+        sampled_ok = [t for t in store.query(origin=Origin.SAMPLED, verified_only=True) if t.round == 1]
+    assert sampled_ok
