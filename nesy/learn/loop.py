@@ -104,11 +104,12 @@ class SelfTrainer:
                     break  # a line cut short by a crash: that round reruns
         return rows
 
-    def _trace(self, item: Item, program: str, verdict: Verdict, origin: Origin, round_: int) -> Trace:
+    def _trace(self, item: Item, program: str, verdict: Verdict, origin: Origin, round_: int, expected: Any = None) -> Trace:
         solver = self.task.solver
         return Trace(
             item.id, item.input, program, solver.name, solver.fingerprint(), verdict, origin, round_,
-            f"round-{round_}", expected=item.answer, mode="check", budget=self.config.budget,
+            f"round-{round_}", expected=item.answer if expected is None else expected, mode="check",
+            budget=self.config.budget,
         )
 
     def _record(self, item: Item, program: str, verdict: Verdict, origin: Origin, round_: int, traces: list) -> bool:
@@ -120,10 +121,7 @@ class SelfTrainer:
             return True
         if verdict.status is Status.MISMATCH and verdict.value is not None:  # hindsight relabelling
             relabelled = Verdict(Status.OK, verdict.value, "relabelled: correct for the output it produced")
-            traces.append(
-                Trace(item.id, item.input, program, self.task.solver.name, self.task.solver.fingerprint(), relabelled,
-                      Origin.RELABELLED, round_, f"round-{round_}", expected=verdict.value, mode="check")
-            )
+            traces.append(self._trace(item, program, relabelled, Origin.RELABELLED, round_, expected=verdict.value))
         return False
 
     def _restore(self) -> None:

@@ -6,12 +6,12 @@ with ``joiner``. Named splitters survive :meth:`Vocab.save`/:meth:`Vocab.load`; 
 passed again to ``load``.
 
 Example:
-    >>> vocab = Vocab.build(["jump twice", "I_JUMP I_JUMP"])
-    >>> ids = vocab.encode("jump twice", eos=True)
+    >>> vocab = Vocab.build(["dax fep", "RED RED"])
+    >>> ids = vocab.encode("dax fep", eos=True)
     >>> vocab.decode(ids)
-    'jump twice'
-    >>> vocab.decode(vocab.encode("jump thrice"))
-    'jump <unk>'
+    'dax fep'
+    >>> vocab.decode(vocab.encode("dax kiki"))
+    'dax <unk>'
     >>> Vocab.build(["ab"], split="chars", joiner="").tokens[4:]
     ('a', 'b')
 """

@@ -4,8 +4,8 @@ Example:
     >>> import tempfile
     >>> from nesy.verdict import Status, Verdict
     >>> store = TraceStore.for_run(tempfile.mkdtemp())
-    >>> store.add(Trace("t1", "jump twice", "JUMP JUMP", "dsl", "1.0", Verdict(Status.OK, "JUMP JUMP"),
-    ...                 Origin.GOLD, expected="JUMP JUMP"))
+    >>> store.add(Trace("t1", "dax fep", "RED RED", "dsl", "1.0", Verdict(Status.OK, "RED RED"),
+    ...                 Origin.GOLD, expected="RED RED"))
     True
     >>> store.stats()["by_origin"]
     {'gold': 1}
