@@ -8,7 +8,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 
@@ -45,7 +45,7 @@ class Budget:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly dict (also the budget's part of a cache key)."""
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # flat fields: no deep copy needed
 
 
 DEFAULT_BUDGET = Budget()

@@ -60,6 +60,7 @@ _SPACE = re.compile(r"[ \t\r\n]+")
 _BLOCK_EVENT = re.compile(r"\*%|%\*|%")
 _IDENTIFIER = re.compile(r"[_']*[a-z]")
 _VARIABLE = re.compile(r"[_']*[A-Z]")
+_NEEDS_LEXER = re.compile(r'["%@]|#!')  #: strings, comments and @-terms need the full lexer
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,12 @@ class _Lines:
     """Maps character offsets to 1-based line numbers."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [m.end() for m in re.finditer("\n", text)]
+        self._text = text
+        self._starts: list[int] | None = None  # found on first use: only refusals need line numbers
 
     def __call__(self, offset: int) -> int:
+        if self._starts is None:
+            self._starts = [m.end() for m in re.finditer("\n", self._text)]
         return bisect.bisect_right(self._starts, offset) + 1
 
 
@@ -150,18 +154,17 @@ def check_program(text: str, allowed_functions: Iterable[str] = ()) -> ProgramIn
     """
     allowed = frozenset(allowed_functions)
     line = _Lines(text)
-    tokens = tokenize(text)
     directives: set[str] = set()
     functions: set[str] = set()
+    if "\0" not in text and _NEEDS_LEXER.search(text) is None:
+        # No string, comment or '@' anywhere: the lexer would make every '#' a directive token.
+        for match in _DIRECTIVE.finditer(text):
+            directives.add(_allowed_directive(match.group(), match.start(), line))
+        return ProgramInfo(frozenset(directives), frozenset(functions))
+    tokens = tokenize(text)
     for index, token in enumerate(tokens):
         if token.kind == "directive":
-            name = token.text[1:]
-            if name not in ALLOWED_DIRECTIVES:
-                reason = _REFUSAL_REASONS.get(name) or (
-                    f"directive {token.text} is not allowed" if name else "stray '#' is not allowed"
-                )
-                raise ProgramRejected(f"line {line(token.offset)}: {reason}")
-            directives.add(name)
+            directives.add(_allowed_directive(token.text, token.offset, line))
         elif token.kind == "punct" and token.text == "@":
             name = _called_function(tokens, index)
             if name is not None and name not in allowed:
@@ -172,6 +175,15 @@ def check_program(text: str, allowed_functions: Iterable[str] = ()) -> ProgramIn
             if name is not None:
                 functions.add(name)
     return ProgramInfo(frozenset(directives), frozenset(functions))
+
+
+def _allowed_directive(text: str, offset: int, line: _Lines) -> str:
+    """The name of the directive ``text`` (``#show`` -> ``show``), or a refusal naming its line."""
+    name = text[1:]
+    if name not in ALLOWED_DIRECTIVES:
+        reason = _REFUSAL_REASONS.get(name) or (f"directive {text} is not allowed" if name else "stray '#' is not allowed")
+        raise ProgramRejected(f"line {line(offset)}: {reason}")
+    return name
 
 
 def check_term(text: str) -> None:

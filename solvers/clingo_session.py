@@ -8,7 +8,7 @@ queries. A session holds a live ``clingo.Control``: keep it inside one process (
 
 Grounding runs in C and cannot be interrupted from Python: a grounding blow-up is stopped only
 by the sandbox's hard kill (or the soft alarm once grounding returns). Search is bounded by
-``timeout`` through ``handle.wait`` and ``handle.cancel``.
+``timeout``: :mod:`nesy.watchdog` interrupts a synchronous solve at its deadline.
 
 Example:
     >>> s = ClingoSession("{rain; sprinkler}. wet :- rain. wet :- sprinkler. #show wet/0. #show rain/0.")
@@ -35,9 +35,13 @@ import clingo
 from nesy.errors import ProgramFailed, ProgramRejected, SolverTimeout
 from nesy.solvers.asp_filter import check_program, check_term
 from nesy.solvers.clingo_models import ModelCollector
+from nesy.watchdog import interrupt_after
 from nesy.verdict import Status, Verdict
 
 log = logging.getLogger(__name__)
+
+#: An atom no program can contain (its name is not a clingo identifier): assuming it true is unsat.
+_ABSORB_ATOM = clingo.Function("nesy absorb")
 
 Atom = Union[str, clingo.Symbol]
 Assumption = tuple[Atom, bool]
@@ -105,11 +109,13 @@ class ClingoSession:
         self._errors: list[str] = []
         self.max_atoms = max_atoms
         self._parts = 0
+        self._stale_interrupt = False
         self._control = clingo.Control(
             ["--opt-mode=optN", "--project=auto", *arguments], logger=self._log, message_limit=20
         )
         self.add(program)
-        self.ground(parts)
+        if parts:
+            self.ground(parts)
 
     # -- building ------------------------------------------------------------------------
     def add(self, text: str, name: str = "base", params: Sequence[str] = ()) -> None:
@@ -162,7 +168,7 @@ class ClingoSession:
         Args:
             assumptions: ``(atom, truth)`` pairs; an atom absent from the program cannot be true.
             limit: Most answer sets (optimal ones when the program optimises); 0 for all.
-            timeout: Seconds of search before ``handle.cancel()`` (None: no limit).
+            timeout: Seconds of search before it is interrupted (None: no limit).
             restrict_to: Report each answer set as the listed atoms it contains (default: shown atoms).
 
         Returns:
@@ -174,16 +180,16 @@ class ClingoSession:
         self._clear_messages()
         start = time.perf_counter()
         collector = ModelCollector(self.max_atoms, restrict, start + timeout if timeout is not None else float("inf"))
-        with _alarm_deferred(timeout is not None):  # no soft-timeout exception while the handle is open
-            with self._control.solve(assumptions=literals, on_model=collector, async_=True) as handle:
-                finished = handle.wait(timeout)
-                if not finished:
-                    handle.cancel()
-                result = handle.get()
+        # A synchronous solve (no search thread per call), stopped by the watchdog at the deadline;
+        # no soft-timeout exception may fire inside clingo's callbacks meanwhile.
+        self._absorb_stale_interrupt()
+        with _alarm_deferred(True), interrupt_after(self._control.interrupt, timeout) as alarm:
+            result = self._control.solve(assumptions=literals, on_model=collector)
+        self._stale_interrupt = alarm is not None and alarm.fired
         seconds = time.perf_counter() - start
         if collector.overflow:
             raise ProgramFailed(f"answer sets hold more than {self.max_atoms} atoms in all")
-        interrupted = not finished or collector.late or result.interrupted
+        interrupted = collector.late or result.interrupted
         value = collector.value( exhausted=result.exhausted, interrupted=interrupted)
         verdict_args = dict(value=value, certificate=self._certificate(len(value["models"]), seconds))
         if value["interrupted"]:
@@ -209,6 +215,7 @@ class ClingoSession:
         self._control.configuration.solve.models = "0"  # counted here: duplicates and improving models skipped
         seen: set[tuple[str, ...]] = set()
         spent = 0.0
+        self._absorb_stale_interrupt()
         with self._control.solve(assumptions=literals, yield_=True, async_=True) as handle:
             while limit is None or len(seen) < limit:
                 handle.resume()
@@ -232,6 +239,17 @@ class ClingoSession:
                     yield atoms
 
     # -- internals -----------------------------------------------------------------------
+    def _absorb_stale_interrupt(self) -> None:
+        """Clear an interrupt that reached clingo after its solve had ended.
+
+        ``Control.interrupt`` with no search running stops the *next* solve at its start. After a
+        deadline fired, one trivial solve (assuming an atom no program can hold) takes that
+        pending interrupt, if there is one, so it cannot spoil the next real query.
+        """
+        if self._stale_interrupt:
+            self._control.solve(assumptions=[(_ABSORB_ATOM, True)])
+            self._stale_interrupt = False
+
     def _log(self, code: clingo.MessageCode, message: str) -> None:
         """clingo's logger callback: keep messages instead of printing them to stderr."""
         text = clean_message(message)
@@ -267,19 +285,27 @@ class ClingoSession:
 
 @contextmanager
 def _alarm_deferred(active: bool) -> Iterator[None]:
-    """Hold back SIGALRM (the soft wall-clock limit) in the main thread while active.
+    """Hold back the soft wall-clock limit (SIGALRM) while clingo runs, then let it fire.
 
-    A ``SolverTimeout`` raised between opening and closing a solve handle could leave clingo
-    searching in its thread; the search is bounded by its own timeout, so the alarm waits.
+    A ``SolverTimeout`` raised inside one of clingo's callbacks (models, statistics) would abort
+    the process, and blocking the signal in the main thread is not enough: the kernel then hands
+    it to another thread (torch's, Ray's) and Python still runs the handler in the main thread at
+    its next callback. So the handler itself is swapped for one that only notes the alarm; the
+    original runs once the search is over. The search is bounded by its own timeout meanwhile.
     """
     if not active or threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    rang: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: rang.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a pending alarm fires here
+        signal.signal(signal.SIGALRM, previous)
+        if rang and callable(previous):
+            previous(signal.SIGALRM, None)  # the deferred soft limit (raises SolverTimeout)
+        elif rang and previous == signal.SIG_DFL:
+            signal.raise_signal(signal.SIGALRM)
 
 
 def to_symbol(atom: Atom) -> clingo.Symbol:

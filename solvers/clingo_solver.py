@@ -14,7 +14,7 @@ Verdicts:
   with ``#minimize``/weak constraints only its optimal answer sets (``optimal`` true) — each
   ``costs`` entry is ``[]`` without optimisation. ``exhausted``: every (optimal) answer set is
   listed; otherwise ``budget.max_models`` stopped the enumeration. ``unsat`` has ``models == []``.
-* ``unknown`` when the budget ran out during search (``handle.cancel()``): the value holds the
+* ``unknown`` when the budget ran out during search (the search is interrupted): the value holds the
   answer sets found so far with ``interrupted`` true (for optimisation: the best one so far).
 * ``rejected`` for forbidden constructs and syntax errors, ``error`` for grounding errors,
   ``memout`` for ``std::bad_alloc``. Grounding cannot be interrupted in-process: a grounding
@@ -244,6 +244,9 @@ def _symbol(x: Any) -> clingo.Symbol:
 
 def _normal_atom(atom: Any) -> str:
     """An atom string with whitespace outside quoted strings removed."""
+    atom = str(atom)
+    if '"' not in atom:
+        return "".join(atom.split())
     parts = re.split(r'("(?:[^\\"]|\\.)*")', str(atom))
     return "".join(p if i % 2 else "".join(p.split()) for i, p in enumerate(parts))
 

@@ -104,11 +104,6 @@ class SList:
 SExpr = Union[Atom, SList]
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
 def read_sexprs(text: str, max_depth: int = MAX_DEPTH) -> list[SExpr]:
     """Read every top-level s-expression of ``text``.
 
@@ -129,10 +124,11 @@ def read_sexprs(text: str, max_depth: int = MAX_DEPTH) -> list[SExpr]:
     """
     stack: list[tuple[list[SExpr], int, int]] = [([], 0, 0)]
     offset = 0
+    line, line_start = 1, 0  # tracked as tokens pass: positions cost O(1) each, not O(offset)
     while offset < len(text):
         match = _TOKEN.match(text, offset)
+        column = offset - line_start + 1
         if match is None:
-            line, column = _position(text, offset)
             char = text[offset]
             what = {'"': "unterminated string", "|": "unterminated or invalid quoted symbol"}.get(
                 char, f"unexpected character {char!r}"
@@ -141,19 +137,22 @@ def read_sexprs(text: str, max_depth: int = MAX_DEPTH) -> list[SExpr]:
         kind = match.lastgroup or ""
         if kind == "open":
             if len(stack) > max_depth:
-                line, column = _position(text, offset)
                 raise ProgramRejected(f"nesting deeper than {max_depth} at line {line}, column {column}")
-            stack.append(([], *_position(text, offset)))
+            stack.append(([], line, column))
         elif kind == "close":
             if len(stack) == 1:
-                line, column = _position(text, offset)
                 raise ProgramRejected(f"unbalanced parentheses: unexpected ')' at line {line}, column {column}")
-            items, line, column = stack.pop()
-            stack[-1][0].append(SList(tuple(items), line, column))
+            items, open_line, open_column = stack.pop()
+            stack[-1][0].append(SList(tuple(items), open_line, open_column))
         elif kind not in ("space", "comment"):
             kind = "symbol" if kind == "quoted" else kind
-            stack[-1][0].append(Atom(match.group(), kind, *_position(text, offset)))
+            stack[-1][0].append(Atom(match.group(), kind, line, column))
         offset = match.end()
+        if kind in ("space", "string", "quoted", "symbol"):  # the tokens that may span lines
+            newlines = text.count("\n", match.start(), offset)
+            if newlines:
+                line += newlines
+                line_start = text.rfind("\n", match.start(), offset) + 1
     if len(stack) > 1:
         _, line, column = stack[-1]
         raise ProgramRejected(f"unbalanced parentheses: '(' at line {line}, column {column} is never closed")

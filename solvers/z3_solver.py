@@ -14,11 +14,13 @@ Semantics:
 * ``sat`` -> value is ``{declared name: value}`` (formats in :mod:`nesy.solvers.z3_values`), or,
   when ``get-value`` follows the last ``check-sat``, ``{term text: value}`` for those terms;
   the certificate is the model as SMT-LIB text. ``unsat`` -> value None.
-  ``unknown`` -> z3's ``reason_unknown()`` in the message (z3's own timeout shows up this way);
+  ``unknown`` -> z3's ``reason_unknown()`` in the message (a check stopped at the budget says ``timeout``);
   z3 running out of memory -> ``memout``; z3 parse or sort errors -> ``rejected``.
 * ``input`` may be None or SMT-LIB text of declarations/definitions/assertions (a prelude),
   filtered the same way and placed before the program.
-* Limits: z3's ``timeout`` is the time left before ``budget.wall_seconds`` minus a margin;
+* Limits: :mod:`nesy.watchdog` interrupts ``check-sat`` at the time left before
+  ``budget.wall_seconds`` minus a margin (one watchdog thread per process, where z3's own
+  ``timeout`` parameter would start a timer thread per check);
   ``memory_max_size`` is set from ``budget.memory_mb`` with ``z3.set_param`` (a process-global
   setting, fine in sandbox workers); an optional ``rlimit`` makes give-ups reproducible.
 * Check mode: ``expected`` may be ``"sat"``/``"unsat"`` (compares the outcome) or a dict
@@ -49,6 +51,7 @@ from nesy.solver import BaseSolver
 from nesy.solvers.smtlib_script import DEFINITIONS, MAX_SCOPES, Command, parse_script
 from nesy.solvers.z3_values import clean_message, model_values, same_value
 from nesy.verdict import Status, Verdict
+from nesy.watchdog import interrupt_after
 
 log = logging.getLogger(__name__)
 
@@ -221,11 +224,11 @@ class Z3Solver(BaseSolver):
             raise ProgramRejected(f"z3: {message}") from None
         split = len(parsed) - len(probes)
         solver = z3.Solver(ctx=ctx)
-        solver.set("timeout", z3_timeout_ms(deadline, budget.wall_seconds))
         if self.rlimit:
             solver.set("rlimit", int(self.rlimit))
+        seconds_left = z3_timeout_ms(deadline, budget.wall_seconds) / 1000
         try:
-            return self._check(solver, parsed, split, probes, [] if terms else functions)
+            return self._check(solver, parsed, split, probes, [] if terms else functions, seconds_left)
         except z3.Z3Exception as exc:
             message = clean_message(exc)
             _drop_context()
@@ -234,11 +237,16 @@ class Z3Solver(BaseSolver):
             raise ProgramFailed(f"z3: {message}") from None
 
     @staticmethod
-    def _check(solver: z3.Solver, parsed: list, split: int, probes: list, functions: list[str]) -> _Outcome:
+    def _check(
+        solver: z3.Solver, parsed: list, split: int, probes: list, functions: list[str], seconds_left: float
+    ) -> _Outcome:
         start = time.perf_counter()
         solver.add(parsed[:split])
-        result = solver.check()
+        with interrupt_after(solver.ctx.interrupt, seconds_left) as alarm:
+            result = solver.check()
         seconds = time.perf_counter() - start
+        if result == z3.unknown and alarm.fired:
+            return _Outcome(Status.UNKNOWN, reason=f"timeout (interrupted after {seconds:.2f} s)", seconds=seconds)
         if result == z3.sat:
             model = solver.model()
             keyed = [(key, parsed[split + i].arg(0)) for i, (key, _, _) in enumerate(probes)]

@@ -37,6 +37,8 @@ def to_json(value: z3.ExprRef) -> Any:
         >>> to_json(z3.RealVal(2)), to_json(z3.StringVal("hi"))
         ('2', 'hi')
     """
+    if isinstance(value, (z3.IntNumRef, z3.BitVecNumRef)):  # the common cases, without the is_* probes
+        return value.as_long()
     if z3.is_true(value):
         return True
     if z3.is_false(value):

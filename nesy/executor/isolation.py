@@ -6,7 +6,8 @@ Called once at the start of each worker process (single-threaded at that point):
   interface is up; where the kernel forbids that, Python's socket constructors are replaced by
   ones that refuse (weaker, and reported as such by :func:`isolate`);
 * **files**: ``RLIMIT_FSIZE = 0`` so no regular file can be written, no core dumps;
-* **memory**: :func:`limit_memory` sets the address-space limit before each task.
+* **memory**: :func:`limit_memory` sets the address-space limit; :class:`MemoryCap` keeps it set
+  across the tasks of a chunk that share a memory budget.
 """
 
 from __future__ import annotations
@@ -74,3 +75,36 @@ def limit_memory(extra_mb: int | None) -> None:
     if hard != resource.RLIM_INFINITY:
         soft = min(soft, hard)
     resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+class MemoryCap:
+    """The address-space cap of a run of tasks, set once for consecutive tasks with the same budget.
+
+    Measuring the process size and setting the limit cost about as much as a tiny DSL program, so
+    a worker holds one cap while the tasks of a chunk run and lifts it (:meth:`lift`) before it
+    sends results (at least every few milliseconds) or waits for the next chunk; after a memory
+    error the cap is measured afresh. Within one run a task may find its headroom reduced by what
+    earlier tasks of that run kept (caches), never enlarged beyond its budget.
+
+    Example:
+        >>> cap = MemoryCap()
+        >>> cap.hold(256); cap.held
+        256
+        >>> cap.lift(); cap.held is None
+        True
+    """
+
+    def __init__(self) -> None:
+        self.held: int | None = None
+
+    def hold(self, extra_mb: int) -> None:
+        """Make the cap the current size plus ``extra_mb`` MiB, unless it is already that budget's."""
+        if self.held != extra_mb:
+            limit_memory(extra_mb)
+            self.held = extra_mb
+
+    def lift(self) -> None:
+        """Remove the cap (no-op when none is held)."""
+        if self.held is not None:
+            limit_memory(None)
+            self.held = None

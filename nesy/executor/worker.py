@@ -17,26 +17,28 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from nesy.executor.beacon import Beacon
-from nesy.executor.isolation import isolate, limit_memory
+from nesy.executor.isolation import MemoryCap, isolate
 from nesy.verdict import Status, Verdict
 
 
-def _run_task(solvers: dict[str, Any], load_errors: dict[str, str], task: tuple) -> Verdict:
+def _run_task(solvers: dict[str, Any], load_errors: dict[str, str], task: tuple, cap: MemoryCap) -> Verdict:
     position, sid, mode, program, input, expected, budget = task
     if sid in load_errors:
         return Verdict(Status.ERROR, message=f"solver could not be loaded in the worker: {load_errors[sid]}")
     solver = solvers[sid]
-    limit_memory(budget.memory_mb)
+    cap.hold(budget.memory_mb)
     try:
         if mode == "check":
-            return solver.check(program, input, expected, budget)
-        return solver.run(program, input, budget)
+            verdict = solver.check(program, input, expected, budget)
+        else:
+            verdict = solver.run(program, input, budget)
     except MemoryError:
-        return Verdict(Status.MEMOUT, message=f"memory budget of {budget.memory_mb} MiB exhausted")
+        verdict = Verdict(Status.MEMOUT, message=f"memory budget of {budget.memory_mb} MiB exhausted")
     except BaseException as exc:  # a solver that broke its own contract still yields a verdict
-        return Verdict(Status.ERROR, message=f"{type(exc).__name__}: {str(exc)[:300]}")
-    finally:
-        limit_memory(None)
+        verdict = Verdict(Status.ERROR, message=f"{type(exc).__name__}: {str(exc)[:300]}")
+    if verdict.status in (Status.MEMOUT, Status.ERROR):
+        cap.lift()  # what the task left behind counts against no later task: measure afresh
+    return verdict
 
 
 FLUSH_SECONDS = 0.005  #: results are sent at least this often while tasks complete
@@ -83,13 +85,16 @@ def serve(conn, beacon: Beacon) -> None:
                 load_errors[sid] = f"{type(exc).__name__}: {exc}"
         conn.send(("loaded",))
         results: list[tuple[int, Verdict]] = []
+        cap = MemoryCap()  # held while tasks run, lifted while results travel and between chunks
         last_flush = time.monotonic()
         for task in tasks:
             beacon.start(task[0], time.monotonic())
-            results.append((task[0], _run_task(solvers, load_errors, task)))
+            results.append((task[0], _run_task(solvers, load_errors, task, cap)))
             now = time.monotonic()
             if len(results) >= FLUSH_COUNT or now - last_flush >= FLUSH_SECONDS:
+                cap.lift()
                 _flush(conn, results)
                 last_flush = now
+        cap.lift()
         _flush(conn, results)
         beacon.idle()
