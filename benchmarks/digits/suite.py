@@ -1,0 +1,150 @@
+"""``nesy bench digits-add --digits N``: learn to read digits from the sums of N-digit numbers.
+
+Two N-digit numbers are shown as 2N digit images; only their sum is labelled. The learner is
+:class:`~nesy.abduction.AbductiveLearner` with a small CNN (:mod:`nesy.grounding.image_classifier`)
+and column-wise addition as the only knowledge. In the same run the same CNN is trained with
+the true digit labels on the same training images: its test accuracy ``p`` gives the perception
+ceiling ``p^(2N)`` for sums, and ``ceiling_gap = ceiling - accuracy``.
+
+Options (``--set KEY=VALUE``): ``image_slots`` (training images shown per round, default
+12000; the number of training sums is ``image_slots / 2N``), ``n_test`` (test sums, default
+5000), ``rounds`` (default 8), ``epochs`` (per round, default 2), ``top_k`` (default 3),
+``supervised_epochs`` (default 30). ``--train FILE`` reads training sums from a label file
+(:mod:`nesy.benchmarks.digits.labels`) instead of generating them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import torch
+
+from nesy.abduction import Abducer, AbductiveLearner, Example
+from nesy.benchmarks.digits.addition import addition_problem, make_examples, number
+from nesy.benchmarks.digits.images import DigitPools, load_pools
+from nesy.benchmarks.digits.labels import read_label_file
+from nesy.errors import NesyError
+from nesy.executor import make_executor
+from nesy.grounding.image_classifier import ImageClassifier
+from nesy.progress import Progress
+from nesy.suites import BenchConfig
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {"image_slots": 12000, "n_test": 5000, "rounds": 8, "epochs": 2, "top_k": 3, "supervised_epochs": 30}
+QUICK = {"image_slots": 3000, "n_test": 500, "rounds": 4, "epochs": 2, "top_k": 3, "supervised_epochs": 10}
+
+
+def _options(config: BenchConfig) -> dict[str, Any]:
+    options = dict(QUICK if config.quick else DEFAULTS)
+    unknown = set(config.options) - set(options) - {"digits", "train"}
+    if unknown:
+        raise NesyError(f"digits-add: unknown option(s) {sorted(unknown)}; known: digits, train, {', '.join(options)}")
+    for key in options:
+        if key in config.options:
+            value = config.options[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise NesyError(f"digits-add: --set {key}= must be a positive integer, got {value!r}")
+            options[key] = value
+    digits = config.options.get("digits", 1)
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 30:
+        raise NesyError(f"digits-add: --digits must be an integer from 1 to 30, got {digits!r}")
+    options["digits"] = digits
+    return options
+
+
+def sum_accuracy(classifier: ImageClassifier, pool_images: torch.Tensor, examples, n_digits: int) -> float:
+    """Share of examples whose predicted digits add up to the labelled sum."""
+    if not examples:
+        return 0.0
+    index = torch.tensor([e.indices for e in examples])
+    predicted = classifier.predict(pool_images[index.flatten()]).view(len(examples), 2 * n_digits).tolist()
+    right = sum(number(p[:n_digits]) + number(p[n_digits:]) == e.total for p, e in zip(predicted, examples))
+    return right / len(examples)
+
+
+def _symbol_accuracy(classifier: ImageClassifier, pools: DigitPools, part: str = "test") -> float:
+    """Per-image accuracy on a pool (the true digits are used for scoring only)."""
+    pool = getattr(pools, part)
+    return float((classifier.predict(pool.images) == pool.digits).float().mean())
+
+
+def _monitor(classifier: ImageClassifier, pools: DigitPools):
+    return lambda report: {
+        "test_symbol_accuracy": _symbol_accuracy(classifier, pools),
+        "train_symbol_accuracy": _symbol_accuracy(classifier, pools, "train"),
+    }
+
+
+class DigitsAddSuite:
+    """Multi-digit addition from sum labels only, with the directly supervised ceiling beside it."""
+
+    name = "digits-add"
+    description = "N-digit addition on bundled 8x8 digit images, sums only (--digits N); abduction with clingo"
+    splits = ("default",)
+
+    def run(self, config: BenchConfig, progress: Progress) -> dict[str, Any]:
+        options = _options(config)
+        n = options["digits"]
+        pools = load_pools(config.seed)
+        label_problems: list[str] = []
+        if config.options.get("train"):
+            train, label_problems = read_label_file(config.options["train"], n, len(pools.train))
+            for problem in label_problems[:20]:
+                log.warning("skipped: %s", problem)
+            if not train:
+                raise NesyError(f"{config.options['train']}: no usable training sums ({len(label_problems)} line(s) skipped)")
+        else:
+            train = make_examples(pools.train.digits.tolist(), n, max(1, options["image_slots"] // (2 * n)), config.seed)
+        test = make_examples(pools.test.digits.tolist(), n, options["n_test"], config.seed + 1)
+
+        supervised_start = time.perf_counter()
+        direct = ImageClassifier(10, 8, seed=config.seed)
+        direct.fit(pools.train.images, pools.train.digits, epochs=options["supervised_epochs"])
+        supervised_seconds = time.perf_counter() - supervised_start
+        p = _symbol_accuracy(direct, pools)
+
+        classifier = ImageClassifier(10, 8, seed=config.seed)
+        examples = [Example(pools.train.images[list(e.indices)], e.total) for e in train]
+        start = time.perf_counter()
+        with make_executor(workers=config.workers) as pool:
+            learner = AbductiveLearner(
+                classifier, Abducer(addition_problem(n), pool, top_k=options["top_k"]), rounds=options["rounds"], epochs=options["epochs"]
+            )
+            reports = learner.fit(examples, on_round=_monitor(classifier, pools), progress=progress)
+        train_seconds = time.perf_counter() - start
+
+        eval_start = time.perf_counter()
+        accuracy = sum_accuracy(classifier, pools.test.images, test, n)
+        symbol_accuracy = _symbol_accuracy(classifier, pools)
+        eval_seconds = time.perf_counter() - eval_start
+        ceiling = p ** (2 * n)
+        return {
+            "digits": n,
+            "accuracy": accuracy,
+            "symbol_accuracy": symbol_accuracy,
+            "ceiling": ceiling,
+            "ceiling_gap": ceiling - accuracy,
+            "direct_symbol_accuracy": p,
+            "direct_sum_accuracy": sum_accuracy(direct, pools.test.images, test, n),
+            "n_train": len(train),
+            "n_test": len(test),
+            "train_images": len(pools.train),
+            "test_images": len(pools.test),
+            "train_seconds": train_seconds,
+            "supervised_seconds": supervised_seconds,
+            "eval_seconds": eval_seconds,
+            "symbol_labels": 0,
+            "label_problems": label_problems,
+            "rounds": [r.to_dict() for r in reports],
+            "options": options,
+            "image_source": pools.source,
+            "summary": [
+                ("symbol_accuracy", f"{symbol_accuracy:.4f}"),
+                ("ceiling (p^2N)", f"{ceiling:.4f}"),
+                ("ceiling_gap", f"{ceiling - accuracy:+.4f}"),
+                ("rounds run", len(reports)),
+            ],
+        }

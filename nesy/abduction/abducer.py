@@ -1,0 +1,118 @@
+"""Batched abduction through the sandboxed clingo backend.
+
+For every example the abducer writes one ASP program (the problem's knowledge, nesy's choice
+rules, the example's candidates and the label's facts) and solves them all as one batch on the
+executor's workers. An example with no consistent assignment among the top-k candidates is
+solved again with every class as a candidate; one still inconsistent has a label no symbols can
+explain (``inconsistent``); a label that cannot be read is ``unreadable``; a solver timeout or
+error is ``failed``. No outcome stops the batch.
+
+Example:
+    >>> import torch
+    >>> from nesy.executor import LocalExecutor
+    >>> from nesy.abduction.problem import AbductionProblem
+    >>> same = AbductionProblem(["0", "1"], ":- label(L), sym(0, A), sym(1, B), (A + B) \\\\ 2 != L.",
+    ...                         lambda label: f"label({int(label)}).")
+    >>> with LocalExecutor(workers=1) as pool:
+    ...     out = Abducer(same, pool).abduce([torch.tensor([[0.9, 0.1], [0.6, 0.4]])], [1])
+    >>> out[0].status, out[0].symbols
+    ('abduced', [0, 1])
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import torch
+
+from nesy.abduction.encoding import CHOICE_RULES, candidate_facts, symbols_from_model
+from nesy.abduction.problem import AbductionProblem
+from nesy.budget import Budget
+from nesy.executor.job import Job
+from nesy.registry import get_solver
+from nesy.verdict import Status
+
+log = logging.getLogger(__name__)
+
+ABDUCED, INCONSISTENT, UNREADABLE, FAILED = "abduced", "inconsistent", "unreadable", "failed"
+
+
+@dataclass(frozen=True)
+class Abduced:
+    """The outcome for one example.
+
+    Attributes:
+        status: ``abduced``, ``inconsistent``, ``unreadable`` or ``failed``.
+        symbols: Class index per position (``abduced`` only).
+        cost: The optimum's cost (sum of ``-ln p`` in :data:`~nesy.abduction.encoding.SCALE` units).
+        widened: True when the top-k candidates were not enough and every class was tried.
+        message: Why, for any status but ``abduced``.
+    """
+
+    status: str
+    symbols: list[int] | None = None
+    cost: int | None = None
+    widened: bool = False
+    message: str = ""
+
+
+class Abducer:
+    """Most probable label-consistent symbols for a batch of examples.
+
+    Args:
+        problem: The knowledge and symbols.
+        executor: Where the clingo programs run (a :class:`~nesy.executor.LocalExecutor` or Ray).
+        top_k: Candidates per position in the first pass (None: all classes).
+        budget: Per-program budget; ``max_models`` is forced to 1 (the first optimum).
+    """
+
+    def __init__(self, problem: AbductionProblem, executor: Any, *, top_k: int | None = 3, budget: Budget | None = None) -> None:
+        self.problem = problem
+        self.executor = executor
+        self.top_k = top_k
+        base = budget or Budget(wall_seconds=10.0)
+        self.budget = Budget(**{**base.to_dict(), "max_models": 1})
+        self.solver = get_solver("clingo")
+        self.program = problem.knowledge + "\n" + CHOICE_RULES
+
+    def abduce(self, probabilities: Sequence[torch.Tensor], labels: Sequence[Any], progress=None) -> list[Abduced]:
+        """One :class:`Abduced` per example; ``probabilities[i]`` has shape ``(positions_i, classes)``."""
+        if len(probabilities) != len(labels):
+            raise ValueError(f"{len(probabilities)} examples but {len(labels)} labels")
+        results: list[Abduced | None] = [None] * len(labels)
+        label_texts: list[str | None] = []
+        for i, label in enumerate(labels):
+            try:
+                label_texts.append(self.problem.label_facts(label))
+            except (ValueError, TypeError) as exc:
+                label_texts.append(None)
+                results[i] = Abduced(UNREADABLE, message=f"label {label!r} cannot be read: {exc}")
+        pending = [i for i in range(len(labels)) if results[i] is None]
+        for widened, top_k in ((False, self.top_k), (True, None)):
+            if not pending or (widened and self.top_k is None):
+                break
+            jobs = [
+                Job(self.solver, self.program, candidate_facts(probabilities[i], self.problem.symbols, top_k) + "\n" + label_texts[i],
+                    budget=self.budget)
+                for i in pending
+            ]
+            verdicts = self.executor.map(jobs, progress)
+            retry = []
+            for i, verdict in zip(pending, verdicts):
+                if verdict.status is Status.SAT and verdict.value["models"]:
+                    terms = symbols_from_model(verdict.value["models"][0], probabilities[i].shape[0])
+                    cost = verdict.value["costs"][0][0] if verdict.value["costs"] and verdict.value["costs"][0] else 0
+                    results[i] = Abduced(ABDUCED, [self.problem.index_of(t) for t in terms], cost, widened)
+                elif verdict.status is Status.UNSAT:
+                    retry.append(i)
+                    results[i] = Abduced(INCONSISTENT, widened=widened, message="no symbols consistent with the label")
+                else:
+                    results[i] = Abduced(FAILED, widened=widened, message=f"{verdict.status.value}: {verdict.message}")
+            pending = retry
+        counts: dict[str, int] = {}
+        for r in results:
+            counts[r.status] = counts.get(r.status, 0) + 1  # type: ignore[union-attr]
+        log.info("abduction over %d examples: %s", len(results), counts)
+        return results  # type: ignore[return-value]

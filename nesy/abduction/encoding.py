@@ -1,0 +1,64 @@
+"""Probabilities -> ASP facts and weak constraints; answer sets -> symbols.
+
+Each position keeps its ``top_k`` most probable classes as candidates (``None``: all of them);
+choosing class ``v`` at position ``p`` costs ``round(-ln p(v) * SCALE)``, so clingo's optimum is
+the most probable assignment consistent with the knowledge — found by search with propagation,
+never by enumerating all ``C^n`` assignments.
+
+Example:
+    >>> import torch
+    >>> facts = candidate_facts(torch.tensor([[0.7, 0.2, 0.1]]), ["a", "b", "c"], top_k=2)
+    >>> facts.splitlines()[:3]
+    ['pos(0).', 'cand(0,a). cost(0,a,357).', 'cand(0,b). cost(0,b,1609).']
+    >>> symbols_from_model(["sym(0,b)"], 1)
+    ['b']
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Sequence
+
+import torch
+
+from nesy.errors import NesyError
+
+SCALE = 1000  #: cost units per nat of negative log-probability
+MIN_PROBABILITY = 1e-9
+
+#: What nesy adds to every abduction program: one candidate per position, probabilities as costs.
+CHOICE_RULES = """
+1 { sym(P, V) : cand(P, V) } 1 :- pos(P).
+:~ sym(P, V), cost(P, V, W). [W@0, P]
+#show sym/2.
+"""
+
+_SYM = re.compile(r"^sym\((\d+),(.+)\)$")
+
+
+def candidate_facts(probabilities: torch.Tensor, symbols: Sequence[str], top_k: int | None) -> str:
+    """Facts for one example: ``pos/1``, ``cand/2`` and ``cost/3`` from a ``(positions, classes)`` tensor."""
+    if probabilities.dim() != 2 or probabilities.shape[1] != len(symbols):
+        raise NesyError(f"expected probabilities of shape (positions, {len(symbols)}), got {tuple(probabilities.shape)}")
+    k = len(symbols) if top_k is None else max(1, min(top_k, len(symbols)))
+    values, indices = torch.topk(probabilities.float(), k, dim=1)
+    lines = []
+    for position in range(probabilities.shape[0]):
+        lines.append(f"pos({position}).")
+        for p, c in zip(values[position].tolist(), indices[position].tolist()):
+            weight = round(-math.log(max(p, MIN_PROBABILITY)) * SCALE)
+            lines.append(f"cand({position},{symbols[c]}). cost({position},{symbols[c]},{weight}).")
+    return "\n".join(lines)
+
+
+def symbols_from_model(atoms: Sequence[str], positions: int) -> list[str]:
+    """The chosen term per position from an answer set's ``sym/2`` atoms."""
+    chosen: dict[int, str] = {}
+    for atom in atoms:
+        match = _SYM.match(atom.replace(" ", ""))
+        if match:
+            chosen[int(match.group(1))] = match.group(2)
+    if sorted(chosen) != list(range(positions)):
+        raise NesyError(f"answer set does not choose one symbol per position: {list(atoms)[:10]}")
+    return [chosen[p] for p in range(positions)]

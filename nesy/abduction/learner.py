@@ -1,0 +1,145 @@
+"""The abductive learning loop: perceive, abduce the symbols a label demands, refit, repeat.
+
+A user gives a perception model (anything with ``predict_proba(images)`` and
+``fit(images, labels, epochs=)``), an :class:`~nesy.abduction.abducer.Abducer` (the symbolic
+knowledge), and examples that carry only a result label. Each round the model's batched
+probabilities go to the solver, which returns the most probable symbols consistent with each
+label; the model is then trained on those symbols. Examples whose label no symbols explain are
+counted and skipped, never fatal.
+
+Example:
+    >>> import torch
+    >>> from nesy.executor import LocalExecutor
+    >>> from nesy.abduction.abducer import Abducer
+    >>> from nesy.abduction.problem import AbductionProblem
+    >>> class Fixed:  # a stand-in perception model that always says "probably 0"
+    ...     def predict_proba(self, images): return torch.tensor([[0.8, 0.2]]).repeat(len(images), 1)
+    ...     def fit(self, images, labels, epochs=1): self.seen = list(labels)
+    >>> ones = AbductionProblem(["0", "1"], ":- label(L), #count { P : sym(P, 1) } != L.",
+    ...                         lambda label: f"label({int(label)}).")
+    >>> model = Fixed()
+    >>> with LocalExecutor(workers=1) as pool:
+    ...     reports = AbductiveLearner(model, Abducer(ones, pool), rounds=1).fit([Example(torch.zeros(2, 4, 4), 2)])
+    >>> model.seen, reports[0].abduced
+    ([1, 1], 1)
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass
+from typing import Any, Callable, Protocol, Sequence
+
+import torch
+
+from nesy.abduction.abducer import ABDUCED, FAILED, INCONSISTENT, UNREADABLE, Abducer
+from nesy.progress import NullProgress, Progress
+
+log = logging.getLogger(__name__)
+
+
+class Perception(Protocol):
+    """What the loop needs from a perception model."""
+
+    def predict_proba(self, images: torch.Tensor) -> torch.Tensor: ...
+
+    def fit(self, images: torch.Tensor, labels: Sequence[int], *, epochs: int = 1) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Example:
+    """One result-labelled example: a sequence of perceived items and the label of the whole."""
+
+    images: torch.Tensor  #: ``(positions, ...)``: one input per symbol position
+    label: Any
+
+
+@dataclass
+class RoundReport:
+    """What one round did (``extra`` holds whatever the ``on_round`` monitor returned)."""
+
+    round: int
+    abduced: int
+    inconsistent: int
+    unreadable: int
+    failed: int
+    widened: int
+    changed: int  #: abduced symbols that differ from the previous round's
+    seconds: float
+    extra: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class AbductiveLearner:
+    """Trains a perception model from result labels by repeated abduction.
+
+    Args:
+        perception: The model to train.
+        abducer: The symbolic side (knowledge, solver, batch execution).
+        rounds: Most rounds.
+        epochs: Training passes over the abduced symbols per round.
+        min_rounds: Rounds before the loop may stop at a fixpoint (no abduced symbol changed).
+    """
+
+    def __init__(self, perception: Perception, abducer: Abducer, *, rounds: int = 10, epochs: int = 3, min_rounds: int = 3) -> None:
+        self.perception = perception
+        self.abducer = abducer
+        self.rounds = rounds
+        self.epochs = epochs
+        self.min_rounds = min_rounds
+
+    def fit(
+        self,
+        examples: Sequence[Example],
+        *,
+        on_round: Callable[[RoundReport], dict[str, Any] | None] | None = None,
+        progress: Progress | None = None,
+    ) -> list[RoundReport]:
+        """Run the rounds; ``on_round`` may measure the model after each (its dict lands in ``extra``)."""
+        progress = progress or NullProgress()
+        if not examples:
+            return []
+        sizes = [len(e.images) for e in examples]
+        all_images = torch.cat([e.images for e in examples])
+        previous: list[list[int] | None] = [None] * len(examples)
+        reports: list[RoundReport] = []
+        advance = progress.task("abductive learning (rounds)", total=self.rounds)
+        for number in range(1, self.rounds + 1):
+            start = time.perf_counter()
+            probabilities = list(torch.split(self.perception.predict_proba(all_images), sizes))
+            outcomes = self.abducer.abduce(probabilities, [e.label for e in examples])
+            chosen_images, chosen_labels, changed = [], [], 0
+            for i, outcome in enumerate(outcomes):
+                if outcome.status != ABDUCED:
+                    continue
+                chosen_images.append(examples[i].images)
+                chosen_labels.extend(outcome.symbols)
+                if previous[i] is not None:
+                    changed += sum(a != b for a, b in zip(previous[i], outcome.symbols))
+                else:
+                    changed += len(outcome.symbols)
+                previous[i] = outcome.symbols
+            if chosen_images:
+                self.perception.fit(torch.cat(chosen_images), chosen_labels, epochs=self.epochs)
+            statuses = [o.status for o in outcomes]
+            report = RoundReport(
+                round=number,
+                abduced=statuses.count(ABDUCED),
+                inconsistent=statuses.count(INCONSISTENT),
+                unreadable=statuses.count(UNREADABLE),
+                failed=statuses.count(FAILED),
+                widened=sum(o.widened for o in outcomes),
+                changed=changed,
+                seconds=time.perf_counter() - start,
+            )
+            if on_round is not None:
+                report.extra = on_round(report)
+            reports.append(report)
+            advance(1)
+            log.info("round %d: %s", number, report.to_dict())
+            if changed == 0 and number >= self.min_rounds:
+                break
+        return reports
