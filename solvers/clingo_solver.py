@@ -64,6 +64,11 @@ _ABDUCTION_PRIORITY = 1_000_000  # above any level a program's own #minimize is 
 _ABDUCED = "nesy_abduced__"  # marks an abducible assumed true (a name programs are unlikely to use)
 
 
+#: Search options a ClingoSolver may be built with (set by the user's code, never by a program):
+#: they change how the search runs (and which optimum comes first), not what a program means.
+SEARCH_OPTIONS = ("--heuristic=", "--opt-strategy=", "--configuration=")
+
+
 class ClingoSolver(BaseSolver):
     """Answer set programming with clingo.
 
@@ -71,14 +76,20 @@ class ClingoSolver(BaseSolver):
         functions: Trusted, module-level Python functions that ``@name(...)`` terms may call
             while grounding (``clingo.Symbol`` arguments, ``Symbol`` or iterable of them back).
             Empty by default: any ``@name`` is refused.
+        search: clingo options from :data:`SEARCH_OPTIONS` (e.g. ``"--heuristic=Domain"`` so that
+            ``#heuristic`` directives steer the search, ``"--opt-strategy=usc"``).
     """
 
     name = "clingo"
     languages = ("asp",)
     version = f"1.0+clingo{clingo.__version__}"
 
-    def __init__(self, functions: Mapping[str, Callable[..., Any]] | None = None) -> None:
+    def __init__(self, functions: Mapping[str, Callable[..., Any]] | None = None, search: Iterable[str] = ()) -> None:
         self.functions = dict(functions or {})
+        self.search = tuple(search)
+        for option in self.search:
+            if not isinstance(option, str) or not option.startswith(SEARCH_OPTIONS):
+                raise ValueError(f"clingo search option {option!r} is not one of {', '.join(o + '...' for o in SEARCH_OPTIONS)}")
         for fname, fn in self.functions.items():
             if not _FUNCTION_NAME.match(fname) or not callable(fn):
                 raise ValueError(f"external function {fname!r} needs a lowercase identifier name and a callable")
@@ -88,8 +99,9 @@ class ClingoSolver(BaseSolver):
                 raise ValueError(f"external function {fname!r} must be a module-level function (picklable)") from None
 
     def config(self) -> dict[str, Any]:
-        """The external functions (by qualified name) change answers."""
-        return {"functions": {k: f"{v.__module__}.{v.__qualname__}" for k, v in sorted(self.functions.items())}}
+        """The external functions (by qualified name) and search options change answers."""
+        functions = {k: f"{v.__module__}.{v.__qualname__}" for k, v in sorted(self.functions.items())}
+        return {"functions": functions, "search": list(self.search)} if self.search else {"functions": functions}
 
     # -- run / check -----------------------------------------------------------------------
     def execute(self, program: str, input: Any, budget: Budget) -> Verdict:
@@ -191,7 +203,9 @@ class ClingoSolver(BaseSolver):
     # -- internals -------------------------------------------------------------------------
     def _session(self, program: str, input: Any, budget: Budget, extra: str = "") -> ClingoSession:
         """A session with ``program``, ``input`` and ``extra`` added (each filtered apart) and ``base`` grounded."""
-        session = ClingoSession(program, functions=self.functions, max_atoms=budget.max_value_size, parts=())
+        session = ClingoSession(
+            program, functions=self.functions, max_atoms=budget.max_value_size, parts=(), arguments=self.search
+        )
         for text in (facts_text(input) if input is not None else "", extra):
             if text:
                 session.add(text)

@@ -8,8 +8,9 @@ ceiling ``p^(2N)`` for sums, and ``ceiling_gap = ceiling - accuracy``.
 
 Options (``--set KEY=VALUE``): ``image_slots`` (training images shown per round, default
 12000; the number of training sums is ``image_slots / 2N``), ``n_test`` (test sums, default
-5000), ``rounds`` (default 8), ``epochs`` (per round, default 2), ``top_k`` (default 3),
-``supervised_epochs`` (default 30). ``--train FILE`` reads training sums from a label file
+5000), ``rounds`` (default 16), ``epochs`` (per round, default 3), ``top_k`` (default 3),
+``supervised_epochs`` (default 30), ``abduce_ms`` (search budget per example, default 500: past
+it the best assignment found so far is used). ``--train FILE`` reads training sums from a label file
 (:mod:`nesy.benchmarks.digits.labels`) instead of generating them.
 """
 
@@ -22,6 +23,7 @@ from typing import Any
 import torch
 
 from nesy.abduction import Abducer, AbductiveLearner, Example
+from nesy.budget import Budget
 from nesy.benchmarks.digits.addition import addition_problem, make_examples, number
 from nesy.benchmarks.digits.images import DigitPools, load_pools
 from nesy.benchmarks.digits.labels import read_label_file
@@ -33,8 +35,8 @@ from nesy.suites import BenchConfig
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {"image_slots": 12000, "n_test": 5000, "rounds": 8, "epochs": 2, "top_k": 3, "supervised_epochs": 30}
-QUICK = {"image_slots": 3000, "n_test": 500, "rounds": 4, "epochs": 2, "top_k": 3, "supervised_epochs": 10}
+DEFAULTS = {"image_slots": 12000, "n_test": 5000, "rounds": 16, "epochs": 3, "top_k": 3, "supervised_epochs": 30, "abduce_ms": 500}
+QUICK = {"image_slots": 3000, "n_test": 500, "rounds": 4, "epochs": 2, "top_k": 3, "supervised_epochs": 10, "abduce_ms": 500}
 
 
 def _options(config: BenchConfig) -> dict[str, Any]:
@@ -111,7 +113,7 @@ class DigitsAddSuite:
         start = time.perf_counter()
         with make_executor(workers=config.workers) as pool:
             learner = AbductiveLearner(
-                classifier, Abducer(addition_problem(n), pool, top_k=options["top_k"]), rounds=options["rounds"], epochs=options["epochs"]
+                classifier, Abducer(addition_problem(n), pool, top_k=options["top_k"], budget=Budget(wall_seconds=options["abduce_ms"] / 1000)), rounds=options["rounds"], epochs=options["epochs"]
             )
             reports = learner.fit(examples, on_round=_monitor(classifier, pools), progress=progress)
         train_seconds = time.perf_counter() - start

@@ -3,9 +3,10 @@
 For every example the abducer writes one ASP program (the problem's knowledge, nesy's choice
 rules, the example's candidates and the label's facts) and solves them all as one batch on the
 executor's workers. An example with no consistent assignment among the top-k candidates is
-solved again with every class as a candidate; one still inconsistent has a label no symbols can
+solved again with twice as many candidates, then with every class; one still inconsistent has a label no symbols can
 explain (``inconsistent``); a label that cannot be read is ``unreadable``; a solver timeout or
-error is ``failed``. No outcome stops the batch.
+error is ``failed``; a search that runs out of budget after finding an assignment keeps the best
+one found (``optimal=False``). No outcome stops the batch.
 
 Example:
     >>> import torch
@@ -27,7 +28,7 @@ from typing import Any, Sequence
 
 import torch
 
-from nesy.abduction.encoding import CHOICE_RULES, candidate_facts, symbols_from_model
+from nesy.abduction.encoding import CHOICE_RULES, SEARCH, candidate_facts, symbols_from_model
 from nesy.abduction.problem import AbductionProblem
 from nesy.budget import Budget
 from nesy.executor.job import Job
@@ -47,7 +48,9 @@ class Abduced:
         status: ``abduced``, ``inconsistent``, ``unreadable`` or ``failed``.
         symbols: Class index per position (``abduced`` only).
         cost: The optimum's cost (sum of ``-ln p`` in :data:`~nesy.abduction.encoding.SCALE` units).
-        widened: True when the top-k candidates were not enough and every class was tried.
+        widened: True when the top-k candidates were not enough and more classes were tried.
+        optimal: False when the budget ran out before optimality was proved (the best assignment
+            found so far is used: still consistent with the label, perhaps not the most probable).
         message: Why, for any status but ``abduced``.
     """
 
@@ -56,6 +59,7 @@ class Abduced:
     cost: int | None = None
     widened: bool = False
     message: str = ""
+    optimal: bool = True
 
 
 class Abducer:
@@ -72,10 +76,17 @@ class Abducer:
         self.problem = problem
         self.executor = executor
         self.top_k = top_k
-        base = budget or Budget(wall_seconds=10.0)
+        base = budget or Budget(wall_seconds=2.0)
         self.budget = Budget(**{**base.to_dict(), "max_models": 1})
-        self.solver = get_solver("clingo")
+        self.solver = get_solver("clingo", search=SEARCH)
         self.program = problem.knowledge + "\n" + CHOICE_RULES
+
+    def _passes(self) -> list[tuple[bool, int | None]]:
+        """Candidates per position in each pass: top-k, then twice as many, then every class."""
+        n = len(self.problem.symbols)
+        if self.top_k is None or self.top_k >= n:
+            return [(False, None)]
+        return [(False, self.top_k)] + [(True, None if k >= n else k) for k in dict.fromkeys([min(2 * self.top_k, n), n])]
 
     def abduce(self, probabilities: Sequence[torch.Tensor], labels: Sequence[Any], progress=None) -> list[Abduced]:
         """One :class:`Abduced` per example; ``probabilities[i]`` has shape ``(positions_i, classes)``."""
@@ -90,8 +101,8 @@ class Abducer:
                 label_texts.append(None)
                 results[i] = Abduced(UNREADABLE, message=f"label {label!r} cannot be read: {exc}")
         pending = [i for i in range(len(labels)) if results[i] is None]
-        for widened, top_k in ((False, self.top_k), (True, None)):
-            if not pending or (widened and self.top_k is None):
+        for widened, top_k in self._passes():
+            if not pending:
                 break
             jobs = [
                 Job(self.solver, self.program, candidate_facts(probabilities[i], self.problem.symbols, top_k) + "\n" + label_texts[i],
@@ -101,10 +112,15 @@ class Abducer:
             verdicts = self.executor.map(jobs, progress)
             retry = []
             for i, verdict in zip(pending, verdicts):
-                if verdict.status is Status.SAT and verdict.value["models"]:
-                    terms = symbols_from_model(verdict.value["models"][0], probabilities[i].shape[0])
-                    cost = verdict.value["costs"][0][0] if verdict.value["costs"] and verdict.value["costs"][0] else 0
-                    results[i] = Abduced(ABDUCED, [self.problem.index_of(t) for t in terms], cost, widened)
+                found = verdict.value.get("models") if isinstance(verdict.value, dict) else None
+                if verdict.status in (Status.SAT, Status.UNKNOWN) and found:
+                    # unknown: the search ran out of time; its best answer set so far is still consistent
+                    terms = symbols_from_model(found[-1], probabilities[i].shape[0])
+                    costs = verdict.value.get("costs") or [[0]]
+                    results[i] = Abduced(
+                        ABDUCED, [self.problem.index_of(t) for t in terms], (costs[-1] or [0])[0], widened,
+                        optimal=verdict.status is Status.SAT,
+                    )
                 elif verdict.status is Status.UNSAT:
                     retry.append(i)
                     results[i] = Abduced(INCONSISTENT, widened=widened, message="no symbols consistent with the label")

@@ -27,12 +27,18 @@ from nesy.errors import NesyError
 SCALE = 1000  #: cost units per nat of negative log-probability
 MIN_PROBABILITY = 1e-9
 
-#: What nesy adds to every abduction program: one candidate per position, probabilities as costs.
+#: What nesy adds to every abduction program: one candidate per position, probabilities as costs,
+#: and a domain heuristic that tries the most probable candidates first (so that the first answer
+#: sets found are already cheap, which matters when the budget ends the search early).
 CHOICE_RULES = """
 1 { sym(P, V) : cand(P, V) } 1 :- pos(P).
 :~ sym(P, V), cost(P, V, W). [W@0, P]
+#heuristic sym(P, V) : cost(P, V, W). [-W, true]
 #show sym/2.
 """
+
+#: The clingo search options abduction runs with: the domain heuristic above, core-guided optimisation.
+SEARCH = ("--heuristic=Domain", "--opt-strategy=usc,k,0,4")
 
 _SYM = re.compile(r"^sym\((\d+),(.+)\)$")
 

@@ -65,6 +65,7 @@ class RoundReport:
     unreadable: int
     failed: int
     widened: int
+    not_optimal: int  #: abduced with the best assignment found when the budget ran out
     changed: int  #: abduced symbols that differ from the previous round's
     seconds: float
     extra: dict[str, Any] | None = None
@@ -132,6 +133,7 @@ class AbductiveLearner:
                 unreadable=statuses.count(UNREADABLE),
                 failed=statuses.count(FAILED),
                 widened=sum(o.widened for o in outcomes),
+                not_optimal=sum(o.status == ABDUCED and not o.optimal for o in outcomes),
                 changed=changed,
                 seconds=time.perf_counter() - start,
             )

@@ -244,3 +244,12 @@ def test_every_colouring_of_a_square_is_found_and_checked(solver):
             expected.append([f"paint({n},{c})" for n, c in zip(range(1, 5), colours)])
     assert len(expected) == 18
     assert solver.check(COLOURING + square, expected=expected).status is Status.OK
+
+
+def test_search_options_steer_the_search_and_bad_ones_are_refused():
+    program = "1 { pick(1..9) } 1. #heuristic pick(7). [1, true]"
+    first = ClingoSolver(search=("--heuristic=Domain",)).run(program, budget=Budget(max_models=1))
+    assert first.status is Status.SAT and first.value["models"] == [["pick(7)"]]
+    assert ClingoSolver(search=("--heuristic=Domain",)).config()["search"] == ["--heuristic=Domain"]
+    with pytest.raises(ValueError, match="search option"):
+        ClingoSolver(search=("--output=text",))
