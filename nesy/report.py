@@ -4,6 +4,10 @@ A results file may carry ``plots``: a list of ``{"name", "title", "xlabel", "yla
 "series": {label: [...]}}`` (optionally ``"xscale": "log"``); each becomes a line plot. Every report
 also gets a bar chart of accuracy (and the baseline's, where reported) per suite and split.
 
+A results file may also name a ``sweep``: the numeric field that places it on an x-axis (for
+example ``"sweep": "digits"``). Results of one suite sweeping the same field are drawn together:
+accuracy (and ``ceiling``, where reported) and training seconds against that field.
+
 Example:
     >>> rows = [{"suite": "s", "split": "a", "seed": 0, "accuracy": 1.0, "n_train": 1, "n_test": 2,
     ...          "train_seconds": 0.5, "eval_seconds": 0.1}]
@@ -120,6 +124,42 @@ def plot_results(results: list[dict[str, Any]], out_dir: Path) -> list[Path]:
             written.append(out_dir / f"{r['suite']}-{r.get('split')}-{spec['name']}.png")
             fig.savefig(written[-1], dpi=120)
             plt.close(fig)
+    return written + sweep_plots(results, out_dir)
+
+
+def sweeps(results: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Results grouped by (suite, swept field), sorted along the field; only groups of two or more."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in results:
+        key = r.get("sweep")
+        if isinstance(key, str) and isinstance(r.get(key), (int, float)):
+            groups.setdefault((r["suite"], key), []).append(r)
+    return {k: sorted(v, key=lambda r: r[k[1]]) for k, v in groups.items() if len(v) > 1}
+
+
+def sweep_plots(results: list[dict[str, Any]], out_dir: Path) -> list[Path]:
+    """One PNG per sweep: accuracy (and ceiling) on the left axis, training seconds on the right."""
+    plt = _pyplot()
+    written = []
+    for (suite, field_name), group in sweeps(results).items():
+        xs = [r[field_name] for r in group]
+        fig, ax = plt.subplots(figsize=(5.5, 3.5))
+        ax.plot(xs, [r["accuracy"] for r in group], marker="o", label="accuracy")
+        if all(isinstance(r.get("ceiling"), (int, float)) for r in group):
+            ax.plot(xs, [r["ceiling"] for r in group], marker="s", linestyle="--", label="ceiling")
+        ax.set_ylim(0, 1.05)
+        ax.set_xlabel(field_name)
+        ax.set_ylabel("accuracy")
+        right = ax.twinx()
+        right.plot(xs, [float(r.get("train_seconds", 0)) for r in group], marker="^", color="tab:red", label="train seconds")
+        right.set_ylabel("train seconds")
+        handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+        ax.legend(handles=handles, loc="lower left", fontsize=8)
+        ax.set_title(f"{suite}: accuracy and training time against {field_name}")
+        fig.tight_layout()
+        written.append(out_dir / f"{suite}-sweep-{field_name}.png")
+        fig.savefig(written[-1], dpi=120)
+        plt.close(fig)
     return written
 
 

@@ -80,6 +80,22 @@ def _monitor(classifier: ImageClassifier, pools: DigitPools):
     }
 
 
+def _curve(reports, n_digits: int) -> dict[str, Any]:
+    """The per-round learning curve, as a ``nesy report`` line plot."""
+    rounds = [r for r in reports if r.extra]
+    return {
+        "name": f"rounds-{n_digits}digits",
+        "title": f"{n_digits}-digit addition: digit accuracy per abduction round",
+        "xlabel": "round",
+        "ylabel": "symbol accuracy",
+        "x": [r.round for r in rounds],
+        "series": {
+            "test images": [r.extra["test_symbol_accuracy"] for r in rounds],
+            "train images": [r.extra["train_symbol_accuracy"] for r in rounds],
+        },
+    }
+
+
 class DigitsAddSuite:
     """Multi-digit addition from sum labels only, with the directly supervised ceiling beside it."""
 
@@ -125,6 +141,7 @@ class DigitsAddSuite:
         ceiling = p ** (2 * n)
         return {
             "digits": n,
+            "sweep": "digits",
             "accuracy": accuracy,
             "symbol_accuracy": symbol_accuracy,
             "ceiling": ceiling,
@@ -143,6 +160,7 @@ class DigitsAddSuite:
             "rounds": [r.to_dict() for r in reports],
             "options": options,
             "image_source": pools.source,
+            "plots": [_curve(reports, n)],
             "summary": [
                 ("symbol_accuracy", f"{symbol_accuracy:.4f}"),
                 ("ceiling (p^2N)", f"{ceiling:.4f}"),
