@@ -83,10 +83,10 @@ class Abducer:
 
     def _passes(self) -> list[tuple[bool, int | None]]:
         """Candidates per position in each pass: top-k, then twice as many, then every class."""
-        n = len(self.problem.symbols)
-        if self.top_k is None or self.top_k >= n:
+        if self.top_k is None or self.top_k >= len(self.problem.symbols):
             return [(False, None)]
-        return [(False, self.top_k)] + [(True, None if k >= n else k) for k in dict.fromkeys([min(2 * self.top_k, n), n])]
+        wider = [(True, 2 * self.top_k)] if 2 * self.top_k < len(self.problem.symbols) else []
+        return [(False, self.top_k)] + wider + [(True, None)]
 
     def abduce(self, probabilities: Sequence[torch.Tensor], labels: Sequence[Any], progress=None) -> list[Abduced]:
         """One :class:`Abduced` per example; ``probabilities[i]`` has shape ``(positions_i, classes)``."""
