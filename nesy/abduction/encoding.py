@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Sequence
 
@@ -43,19 +42,39 @@ SEARCH = ("--heuristic=Domain", "--opt-strategy=usc,k,0,4")
 _SYM = re.compile(r"^sym\((\d+),(.+)\)$")
 
 
-def candidate_facts(probabilities: torch.Tensor, symbols: Sequence[str], top_k: int | None) -> str:
-    """Facts for one example: ``pos/1``, ``cand/2`` and ``cost/3`` from a ``(positions, classes)`` tensor."""
+def candidate_facts(
+    probabilities: torch.Tensor, symbols: Sequence[str], top_k: int | None, perturbation: torch.Tensor | None = None
+) -> str:
+    """Facts for one example: ``pos/1``, ``cand/2`` and ``cost/3`` from a ``(positions, classes)`` tensor.
+
+    ``perturbation`` (same shape, in nats) is added to the log-probabilities before the costs are
+    taken: with Gumbel noise the optimum is a sample of the label-consistent assignments rather
+    than the single most probable one (perturb-and-MAP). Costs are shifted per position so that the
+    cheapest candidate costs 0, which changes no optimum (one candidate is chosen per position).
+    """
     if probabilities.dim() != 2 or probabilities.shape[1] != len(symbols):
         raise NesyError(f"expected probabilities of shape (positions, {len(symbols)}), got {tuple(probabilities.shape)}")
+    if perturbation is not None and perturbation.shape != probabilities.shape:
+        raise NesyError(f"perturbation of shape {tuple(perturbation.shape)} for probabilities of shape {tuple(probabilities.shape)}")
+    scores = probabilities.float().clamp_min(MIN_PROBABILITY).log()
+    if perturbation is not None:
+        scores = scores + perturbation.float()
     k = len(symbols) if top_k is None else max(1, min(top_k, len(symbols)))
-    values, indices = torch.topk(probabilities.float(), k, dim=1)
+    values, indices = torch.topk(scores, k, dim=1)
     lines = []
     for position in range(probabilities.shape[0]):
         lines.append(f"pos({position}).")
-        for p, c in zip(values[position].tolist(), indices[position].tolist()):
-            weight = round(-math.log(max(p, MIN_PROBABILITY)) * SCALE)
+        best = values[position, 0].item()
+        for score, c in zip(values[position].tolist(), indices[position].tolist()):
+            weight = round((best - score) * SCALE) if perturbation is not None else round(-score * SCALE)
             lines.append(f"cand({position},{symbols[c]}). cost({position},{symbols[c]},{weight}).")
     return "\n".join(lines)
+
+
+def gumbel_noise(shape: tuple[int, ...], generator: torch.Generator) -> torch.Tensor:
+    """Standard Gumbel samples (``-ln(-ln U)``), the perturbation of perturb-and-MAP sampling."""
+    uniform = torch.rand(shape, generator=generator).clamp(1e-12, 1 - 1e-7)
+    return -torch.log(-torch.log(uniform))
 
 
 def symbols_from_model(atoms: Sequence[str], positions: int) -> list[str]:

@@ -66,6 +66,7 @@ class RoundReport:
     failed: int
     widened: int
     not_optimal: int  #: abduced with the best assignment found when the budget ran out
+    sampled: bool  #: abduced by perturb-and-MAP sampling (an ``explore`` round)
     changed: int  #: abduced symbols that differ from the previous round's
     seconds: float
     extra: dict[str, Any] | None = None
@@ -83,14 +84,32 @@ class AbductiveLearner:
         rounds: Most rounds.
         epochs: Training passes over the abduced symbols per round.
         min_rounds: Rounds before the loop may stop at a fixpoint (no abduced symbol changed).
+        explore: The first ``explore`` rounds abduce by sampling (Gumbel-perturbed probabilities,
+            see :meth:`Abducer.abduce`) instead of taking the single most probable assignment.
+            Early on the model's favourite consistent assignment is often wrong, and refitting on
+            it makes it more favoured still; drawing assignments in proportion to their
+            probability keeps the alternatives alive until the model can tell them apart.
+        seed: Seeds the sampling (round ``r`` uses ``seed + r``).
     """
 
-    def __init__(self, perception: Perception, abducer: Abducer, *, rounds: int = 10, epochs: int = 3, min_rounds: int = 3) -> None:
+    def __init__(
+        self,
+        perception: Perception,
+        abducer: Abducer,
+        *,
+        rounds: int = 10,
+        epochs: int = 3,
+        min_rounds: int = 3,
+        explore: int = 0,
+        seed: int = 0,
+    ) -> None:
         self.perception = perception
         self.abducer = abducer
         self.rounds = rounds
         self.epochs = epochs
         self.min_rounds = min_rounds
+        self.explore = explore
+        self.seed = seed
 
     def fit(
         self,
@@ -111,7 +130,8 @@ class AbductiveLearner:
         for number in range(1, self.rounds + 1):
             start = time.perf_counter()
             probabilities = list(torch.split(self.perception.predict_proba(all_images), sizes))
-            outcomes = self.abducer.abduce(probabilities, [e.label for e in examples])
+            sample = torch.Generator().manual_seed(self.seed + number) if number <= self.explore else None
+            outcomes = self.abducer.abduce(probabilities, [e.label for e in examples], sample=sample)
             chosen_images, chosen_labels, changed = [], [], 0
             for i, outcome in enumerate(outcomes):
                 if outcome.status != ABDUCED:
@@ -134,6 +154,7 @@ class AbductiveLearner:
                 failed=statuses.count(FAILED),
                 widened=sum(o.widened for o in outcomes),
                 not_optimal=sum(o.status == ABDUCED and not o.optimal for o in outcomes),
+                sampled=sample is not None,
                 changed=changed,
                 seconds=time.perf_counter() - start,
             )
@@ -142,6 +163,6 @@ class AbductiveLearner:
             reports.append(report)
             advance(1)
             log.info("round %d: %s", number, report.to_dict())
-            if changed == 0 and number >= self.min_rounds:
+            if changed == 0 and number >= max(self.min_rounds, self.explore + 1):
                 break
         return reports

@@ -88,3 +88,31 @@ def test_loop_teaches_only_abduced_symbols_and_stops_at_a_fixpoint(pool):
     assert reports[0].abduced == 2 and reports[0].unreadable == 1 and reports[0].changed == 4 and reports[1].changed == 0
     assert model.taught[0] == (4, [0, 0, 9, 9])  # 0 = 0 + 0 and 18 = 9 + 9; the impossible 99 taught nothing
     assert isinstance(reports[0], RoundReport) and reports[0].extra == {"probe": 1}
+
+
+def test_perturbation_shifts_costs_to_zero_and_strong_noise_reorders_candidates():
+    flat = torch.tensor([[0.5, 0.3, 0.2]])
+    plain = candidate_facts(flat, ["x", "y", "z"], top_k=2, perturbation=torch.zeros(1, 3)).splitlines()
+    assert plain[1] == "cand(0,x). cost(0,x,0)." and plain[2] == f"cand(0,y). cost(0,y,{round(1000 * 0.5108)})."
+    pushed = candidate_facts(flat, ["x", "y", "z"], top_k=2, perturbation=torch.tensor([[0.0, 0.0, 5.0]])).splitlines()
+    assert pushed[1] == "cand(0,z). cost(0,z,0)." and pushed[2].startswith("cand(0,x).")
+    with pytest.raises(NesyError):
+        candidate_facts(flat, ["x", "y", "z"], top_k=2, perturbation=torch.zeros(2, 3))
+
+
+def test_sampled_abduction_draws_different_consistent_assignments_where_map_repeats_one(pool):
+    one_of_two = AbductionProblem(["0", "1"], ":- label(L), #count { P : sym(P, 1) } != L.", lambda label: f"label({int(label)}).")
+    abducer = Abducer(one_of_two, pool)
+    unsure = [torch.tensor([[0.45, 0.55], [0.55, 0.45]])] * 40  # MAP: [1, 0]; [0, 1] is nearly as likely
+    best = {tuple(o.symbols) for o in abducer.abduce(unsure, [1] * 40)}
+    drawn = [tuple(o.symbols) for o in abducer.abduce(unsure, [1] * 40, sample=torch.Generator().manual_seed(0))]
+    assert best == {(1, 0)}
+    assert set(drawn) == {(1, 0), (0, 1)} and all(sum(d) == 1 for d in drawn)  # every draw still explains the label
+    again = [tuple(o.symbols) for o in abducer.abduce(unsure, [1] * 40, sample=torch.Generator().manual_seed(0))]
+    assert again == drawn  # seeded: reproducible
+
+
+def test_explore_rounds_are_sampled_and_the_fixpoint_waits_for_them(pool):
+    examples = [Example(torch.zeros(2, 8, 8), 0), Example(torch.zeros(2, 8, 8), 18)]
+    reports = AbductiveLearner(Recorder(), Abducer(addition_problem(1), pool), rounds=6, min_rounds=2, explore=3).fit(examples)
+    assert [r.sampled for r in reports] == [True, True, True, False]  # 0+0 and 9+9 never change: stop at the first MAP round
