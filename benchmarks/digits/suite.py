@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 DEFAULTS = {"image_slots": 12000, "n_test": 5000, "rounds": 16, "epochs": 3, "top_k": 10, "supervised_epochs": 30, "abduce_ms": 500, "explore": 12}
 QUICK = {"image_slots": 3000, "n_test": 500, "rounds": 4, "epochs": 2, "top_k": 10, "supervised_epochs": 10, "abduce_ms": 500, "explore": 2}
 
-NON_NEGATIVE = {"explore"}
+LEAST = {"explore": 0}  #: options that may be 0; every other one must be at least 1
 
 
 def _options(config: BenchConfig) -> dict[str, Any]:
@@ -55,10 +55,9 @@ def _options(config: BenchConfig) -> dict[str, Any]:
     for key in options:
         if key in config.options:
             value = config.options[key]
-            least = 0 if key in NON_NEGATIVE else 1
+            least = LEAST.get(key, 1)
             if isinstance(value, bool) or not isinstance(value, int) or value < least:
-                kind = "a non-negative" if least == 0 else "a positive"
-                raise NesyError(f"digits-add: --set {key}= must be {kind} integer, got {value!r}")
+                raise NesyError(f"digits-add: --set {key}= must be an integer >= {least}, got {value!r}")
             options[key] = value
     digits = config.options.get("digits", 1)
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 30:
