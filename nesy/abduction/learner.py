@@ -34,6 +34,7 @@ from typing import Any, Callable, Protocol, Sequence
 import torch
 
 from nesy.abduction.abducer import ABDUCED, FAILED, INCONSISTENT, UNREADABLE, Abducer
+from nesy.abduction.refit import consolidate
 from nesy.progress import NullProgress, Progress
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ class RoundReport:
     sampled: bool  #: abduced by perturb-and-MAP sampling (an ``explore`` round)
     changed: int  #: abduced symbols that differ from the previous round's
     seconds: float
+    longest: int = 0  #: the most positions of an example in play this round (see ``curriculum``)
+    in_play: int = 0  #: examples abduced for this round
     extra: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,6 +93,16 @@ class AbductiveLearner:
             it makes it more favoured still; drawing assignments in proportion to their
             probability keeps the alternatives alive until the model can tell them apart.
         seed: Seeds the sampling (round ``r`` uses ``seed + r``).
+        curriculum: Start with the shortest examples (fewest positions) and add the next length
+            once at least ``advance_at`` of the examples in play were abduced; the loop may stop
+            at a fixpoint only once every length is in play. Long examples are hard to abduce
+            while the model still reads short ones badly, and short ones teach it cheaply.
+        advance_at: The abduced share that lets the curriculum add the next length.
+        refit: A factory for a fresh perception model. After the rounds, each distinct input gets
+            the label most of its last abductions gave it (:func:`~nesy.abduction.refit.consolidate`)
+            and a fresh model is trained on them for ``refit_epochs``; it becomes :attr:`model`.
+            ``None`` (the default): :attr:`model` is the model trained through the rounds.
+        refit_epochs: Training passes of the refit.
     """
 
     def __init__(
@@ -102,6 +115,10 @@ class AbductiveLearner:
         min_rounds: int = 3,
         explore: int = 0,
         seed: int = 0,
+        curriculum: bool = False,
+        advance_at: float = 0.9,
+        refit: Callable[[], Perception] | None = None,
+        refit_epochs: int = 30,
     ) -> None:
         self.perception = perception
         self.abducer = abducer
@@ -110,6 +127,12 @@ class AbductiveLearner:
         self.min_rounds = min_rounds
         self.explore = explore
         self.seed = seed
+        self.curriculum = curriculum
+        self.advance_at = advance_at
+        self.refit = refit
+        self.refit_epochs = refit_epochs
+        self.model: Perception = perception  #: the trained model (the refit one when ``refit`` is given)
+        self.refit_inputs = 0  #: distinct inputs the refit was trained on
 
     def fit(
         self,
@@ -122,18 +145,21 @@ class AbductiveLearner:
         progress = progress or NullProgress()
         if not examples:
             return []
-        sizes = [len(e.images) for e in examples]
-        all_images = torch.cat([e.images for e in examples])
+        lengths = sorted({len(e.images) for e in examples})
+        level = 0 if self.curriculum else len(lengths) - 1
         previous: list[list[int] | None] = [None] * len(examples)
         reports: list[RoundReport] = []
         advance = progress.task("abductive learning (rounds)", total=self.rounds)
         for number in range(1, self.rounds + 1):
             start = time.perf_counter()
+            active = [i for i, e in enumerate(examples) if len(e.images) <= lengths[level]]
+            sizes = [len(examples[i].images) for i in active]
+            all_images = torch.cat([examples[i].images for i in active])
             probabilities = list(torch.split(self.perception.predict_proba(all_images), sizes))
             sample = torch.Generator().manual_seed(self.seed + number) if number <= self.explore else None
-            outcomes = self.abducer.abduce(probabilities, [e.label for e in examples], sample=sample)
+            outcomes = self.abducer.abduce(probabilities, [examples[i].label for i in active], sample=sample)
             chosen_images, chosen_labels, changed = [], [], 0
-            for i, outcome in enumerate(outcomes):
+            for i, outcome in zip(active, outcomes):
                 if outcome.status != ABDUCED:
                     continue
                 chosen_images.append(examples[i].images)
@@ -157,12 +183,24 @@ class AbductiveLearner:
                 sampled=sample is not None,
                 changed=changed,
                 seconds=time.perf_counter() - start,
+                longest=lengths[level],
+                in_play=len(active),
             )
             if on_round is not None:
                 report.extra = on_round(report)
             reports.append(report)
             advance(1)
             log.info("round %d: %s", number, report.to_dict())
-            if changed == 0 and number >= max(self.min_rounds, self.explore + 1):
+            complete = level == len(lengths) - 1
+            if not complete and report.abduced >= self.advance_at * len(active):
+                level += 1
+            if complete and changed == 0 and number >= max(self.min_rounds, self.explore + 1):
                 break
+        if self.refit is not None:
+            inputs, labels = consolidate([e.images for e in examples], previous)
+            self.model = self.refit()
+            if labels:
+                self.model.fit(inputs, labels, epochs=self.refit_epochs)
+            self.refit_inputs = len(labels)
+            log.info("refit a fresh model on %d distinct inputs for %d epochs", len(labels), self.refit_epochs)
         return reports
