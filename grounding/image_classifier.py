@@ -117,9 +117,17 @@ class ImageClassifier:
         if len(targets) == 0:
             return FitReport(0, 0, float("nan"))
         self.model.train(True)
-        loss_value = float("nan")
-        generator = torch.Generator().manual_seed((self.seed or 0) * 1_000_003 + self._calls)
+        fit_seed = (self.seed or 0) * 1_000_003 + self._calls
+        generator = torch.Generator().manual_seed(fit_seed)
         self._calls += 1
+        # dropout draws from torch's global generator: seed it too, so a seed fixes the whole fit
+        with seeded(None if self.seed is None else fit_seed, self.device):
+            loss_value = self._epochs(images, targets, epochs, generator)
+        log.debug("fitted on %d examples for %d epochs, loss %.4f", len(targets), epochs, loss_value)
+        return FitReport(len(targets), epochs, loss_value)
+
+    def _epochs(self, images: torch.Tensor, targets: torch.Tensor, epochs: int, generator: torch.Generator) -> float:
+        loss_value = float("nan")
         for _ in range(epochs):
             order = torch.randperm(len(targets), generator=generator)
             for start in range(0, len(order), self.batch_size):
@@ -132,5 +140,4 @@ class ImageClassifier:
                 loss.backward()
                 self._optimizer.step()
                 loss_value = loss.item()
-        log.debug("fitted on %d examples for %d epochs, loss %.4f", len(targets), epochs, loss_value)
-        return FitReport(len(targets), epochs, loss_value)
+        return loss_value
