@@ -33,7 +33,7 @@ from typing import Any
 import torch
 
 from nesy.abduction import Abducer, AbductiveLearner, Example
-from nesy.abduction.refit import canonical_order
+from nesy.abduction.refit import canonical_order, content_key
 from nesy.budget import Budget
 from nesy.benchmarks.digits.addition import addition_problem, make_examples, number
 from nesy.benchmarks.digits.images import DigitPools, load_pools
@@ -85,6 +85,15 @@ def _symbol_accuracy(classifier: ImageClassifier, pools: DigitPools, part: str =
     """Per-image accuracy on a pool (the true digits are used for scoring only)."""
     pool = getattr(pools, part)
     return float((classifier.predict(pool.images) == pool.digits).float().mean())
+
+
+def _label_accuracy(consolidated, pools: DigitPools) -> float | None:
+    """Share of the refit's abduced labels that are the true digits (scoring only)."""
+    if not consolidated or not consolidated[1]:
+        return None
+    truth = {content_key(image): int(d) for image, d in zip(pools.train.images, pools.train.digits)}
+    inputs, labels = consolidated
+    return sum(truth.get(content_key(x)) == y for x, y in zip(inputs, labels)) / len(labels)
 
 
 def _monitor(classifier: ImageClassifier, pools: DigitPools):
@@ -174,6 +183,7 @@ class DigitsAddSuite:
             "direct_sum_accuracy": sum_accuracy(direct, pools.test.images, test, n),
             "before_refit": before if options["refit"] else None,
             "refit_images": learner.refit_inputs,
+            "refit_label_accuracy": _label_accuracy(learner.consolidated, pools),
             "n_train": len(train),
             "n_test": len(test),
             "train_images": len(pools.train),

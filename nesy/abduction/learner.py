@@ -133,6 +133,7 @@ class AbductiveLearner:
         self.refit_epochs = refit_epochs
         self.model: Perception = perception  #: the trained model (the refit one when ``refit`` is given)
         self.refit_inputs = 0  #: distinct inputs the refit was trained on
+        self.consolidated: tuple[torch.Tensor, list[int]] | None = None  #: the refit's (inputs, labels)
 
     def fit(
         self,
@@ -202,5 +203,6 @@ class AbductiveLearner:
             if labels:
                 self.model.fit(inputs, labels, epochs=self.refit_epochs)
             self.refit_inputs = len(labels)
+            self.consolidated = (inputs, labels)
             log.info("refit a fresh model on %d distinct inputs for %d epochs", len(labels), self.refit_epochs)
         return reports
