@@ -16,37 +16,18 @@ Example:
 from __future__ import annotations
 
 import json
-import os
 
 from nesy.benchmarks.digits.addition import AdditionExample, sum_facts
-from nesy.errors import NesyError
+from nesy.benchmarks.label_files import read_json_lines
 
 
 def read_label_file(path: str, n_digits: int, pool_size: int) -> tuple[list[AdditionExample], list[str]]:
     """Examples from a label file, and one message per skipped line."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.readlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NesyError(f"cannot read label file {path}: {exc}") from None
-    name = os.path.basename(path)
-    examples: list[AdditionExample] = []
-    problems: list[str] = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        problem = None
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problem = f"not JSON ({exc.msg})"
-        else:
-            problem = _problem(record, n_digits, pool_size)
-        if problem:
-            problems.append(f"{name}:{number}: {problem}")
-        else:
-            examples.append(AdditionExample(tuple(record["images"]), record["sum"]))
-    return examples, problems
+    def parse(record: object) -> AdditionExample | str:
+        problem = _problem(record, n_digits, pool_size)
+        return problem if problem else AdditionExample(tuple(record["images"]), record["sum"])  # type: ignore[index]
+
+    return read_json_lines(path, parse)
 
 
 def _problem(record: object, n_digits: int, pool_size: int) -> str | None:

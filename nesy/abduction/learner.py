@@ -70,6 +70,7 @@ class RoundReport:
     sampled: bool  #: abduced by perturb-and-MAP sampling (an ``explore`` round)
     changed: int  #: abduced symbols that differ from the previous round's
     seconds: float
+    confirmed: int = 0  #: abduced examples whose abduced symbols are the model's own most probable reading
     longest: int = 0  #: the most positions of an example in play this round (see ``curriculum``)
     in_play: int = 0  #: examples abduced for this round
     extra: dict[str, Any] | None = None
@@ -94,10 +95,12 @@ class AbductiveLearner:
             probability keeps the alternatives alive until the model can tell them apart.
         seed: Seeds the sampling (round ``r`` uses ``seed + r``).
         curriculum: Start with the shortest examples (fewest positions) and add the next length
-            once at least ``advance_at`` of the examples in play were abduced; the loop may stop
+            once the model's own reading (the most probable class at each position) already is
+            the abduced assignment for at least ``advance_at`` of the examples in play
+            (``RoundReport.confirmed``); the loop may stop
             at a fixpoint only once every length is in play. Long examples are hard to abduce
             while the model still reads short ones badly, and short ones teach it cheaply.
-        advance_at: The abduced share that lets the curriculum add the next length.
+        advance_at: The confirmed share that lets the curriculum add the next length.
         refit: A factory for a fresh perception model. After the rounds, each distinct input gets
             the label most of its last abductions gave it (:func:`~nesy.abduction.refit.consolidate`)
             and a fresh model is trained on them for ``refit_epochs``; it becomes :attr:`model`.
@@ -159,10 +162,11 @@ class AbductiveLearner:
             probabilities = list(torch.split(self.perception.predict_proba(all_images), sizes))
             sample = torch.Generator().manual_seed(self.seed + number) if number <= self.explore else None
             outcomes = self.abducer.abduce(probabilities, [examples[i].label for i in active], sample=sample)
-            chosen_images, chosen_labels, changed = [], [], 0
-            for i, outcome in zip(active, outcomes):
+            chosen_images, chosen_labels, changed, confirmed = [], [], 0, 0
+            for i, p, outcome in zip(active, probabilities, outcomes):
                 if outcome.status != ABDUCED:
                     continue
+                confirmed += p.argmax(dim=1).tolist() == list(outcome.symbols)
                 chosen_images.append(examples[i].images)
                 chosen_labels.extend(outcome.symbols)
                 if previous[i] is not None:
@@ -184,6 +188,7 @@ class AbductiveLearner:
                 sampled=sample is not None,
                 changed=changed,
                 seconds=time.perf_counter() - start,
+                confirmed=confirmed,
                 longest=lengths[level],
                 in_play=len(active),
             )
@@ -193,7 +198,7 @@ class AbductiveLearner:
             advance(1)
             log.info("round %d: %s", number, report.to_dict())
             complete = level == len(lengths) - 1
-            if not complete and report.abduced >= self.advance_at * len(active):
+            if not complete and confirmed >= self.advance_at * len(active):
                 level += 1
             if complete and changed == 0 and number >= max(self.min_rounds, self.explore + 1):
                 break

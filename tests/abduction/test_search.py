@@ -137,14 +137,33 @@ class Recorder:
         self.fitted_lengths.append(len(labels))
 
 
-def test_curriculum_starts_short_and_adds_longer_examples():
-    examples = [Example(torch.zeros(1, 2, 2), 3), Example(torch.zeros(1, 2, 2), 5), Example(torch.zeros(3, 2, 2), 9)]
-    model = Recorder(10)
+class Reader(Recorder):
+    """Reads an image filled with the value v as class v, for sure."""
+
+    def predict_proba(self, images):
+        return torch.nn.functional.one_hot(images.flatten(1)[:, 0].long(), self.classes).float()
+
+
+def _filled(*values):
+    return torch.stack([torch.full((2, 2), float(v)) for v in values])
+
+
+def test_curriculum_adds_longer_examples_once_the_model_reads_the_short_ones():
+    examples = [Example(_filled(3), 3), Example(_filled(5), 5), Example(_filled(2, 3, 4), 9)]
+    model = Reader(10)
     reports = AbductiveLearner(model, SearchAbducer(digit_sum()), rounds=3, curriculum=True, advance_at=1.0).fit(examples)
     assert [r.longest for r in reports] == [1, 3, 3]
     assert [r.in_play for r in reports] == [2, 3, 3]
+    assert [r.confirmed for r in reports] == [2, 3, 3]
     assert model.fitted_lengths[:2] == [2, 5]
     assert not math.isnan(reports[0].seconds)
+
+
+def test_curriculum_waits_while_the_model_misreads_the_short_examples():
+    examples = [Example(_filled(3), 3), Example(_filled(5), 5), Example(_filled(2, 3, 4), 9)]
+    reports = AbductiveLearner(Recorder(10), SearchAbducer(digit_sum()), rounds=3, curriculum=True).fit(examples)
+    assert [r.longest for r in reports] == [1, 1, 1]
+    assert all(r.abduced == 2 and r.confirmed == 0 for r in reports)
 
 
 def test_consolidate_votes_per_distinct_input_and_orders_canonically():
