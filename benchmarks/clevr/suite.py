@@ -1,0 +1,108 @@
+"""``nesy bench clevr``: CLEVR-style visual reasoning on generated scenes (symbolic side).
+
+CLEVR's images cannot be had here, so scenes are generated in CLEVR's scene-file layout
+(:mod:`~nesy.benchmarks.clevr.scenes`) and questions are programs from CLEVR's nine families
+(:mod:`~nesy.benchmarks.clevr.families`). Learning is not implemented yet; what runs is the
+executor check: ``--set check_executors=1`` generates ``n_questions`` questions and runs every
+program on both backends, the ``dsl`` backend (:mod:`~nesy.benchmarks.clevr.dsl_executor`) and the
+``clingo`` backend (:mod:`~nesy.benchmarks.clevr.asp_executor`), sandboxed and batched on all
+workers. ``accuracy`` is their agreement (both give the same answer, or both fail).
+
+Options (``--set KEY=VALUE``): ``check_executors`` (1 to run the check), ``n_questions`` (default
+10000; 500 with ``--quick``), ``n_probes`` (cross-scene programs that may fail, default 1000; 100
+with ``--quick``), ``questions_per_scene`` (default 10).
+
+Splits: ``iid`` (CLEVR's scene distribution), ``cogent`` (scenes in CLEVR-CoGenT's condition A:
+cubes and cylinders in disjoint colour sets), ``hops`` and ``math`` (reserved for the learning
+splits; the check draws them as ``iid``).
+
+Example:
+    >>> suite = ClevrSuite()
+    >>> suite.run(BenchConfig(split="iid"), NullProgress())
+    Traceback (most recent call last):
+    ...
+    nesy.errors.NesyError: clevr: learning is not implemented yet; run the executor check with --set check_executors=1
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from nesy.errors import NesyError
+from nesy.executor import make_executor
+from nesy.progress import NullProgress, Progress
+from nesy.suites import BenchConfig
+
+from .check import check_executors
+from .questions import GenerationConfig, generate_questions
+from .scenes import SceneConfig
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {"check_executors": 0, "n_questions": 10000, "n_probes": 1000, "questions_per_scene": 10}
+QUICK = {"check_executors": 0, "n_questions": 500, "n_probes": 100, "questions_per_scene": 10}
+LEAST = {"check_executors": 0, "n_questions": 1, "n_probes": 0, "questions_per_scene": 1}
+
+
+def options_of(config: BenchConfig) -> dict[str, int]:
+    """The suite's options: defaults (or quick ones) overridden by ``--set``; bad ones raise :class:`NesyError`."""
+    options = dict(QUICK if config.quick else DEFAULTS)
+    unknown = sorted(set(config.options) - set(options))
+    if unknown:
+        raise NesyError(f"clevr: unknown option(s) {unknown}; known: {', '.join(options)}")
+    for key, value in config.options.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < LEAST[key]:
+            raise NesyError(f"clevr: --set {key}= must be an integer >= {LEAST[key]}, got {value!r}")
+        options[key] = value
+    if options["check_executors"] not in (0, 1):
+        raise NesyError(f"clevr: --set check_executors= must be 0 or 1, got {options['check_executors']}")
+    return options
+
+
+class ClevrSuite:
+    """CLEVR-style questions on generated scenes; for now the agreement check of the dsl and clingo executors."""
+
+    name = "clevr"
+    description = "CLEVR-style programs on generated scenes; --set check_executors=1 checks the dsl and clingo executors agree"
+    splits = ("iid", "cogent", "hops", "math")
+
+    def run(self, config: BenchConfig, progress: Progress | None = None) -> dict[str, Any]:
+        options = options_of(config)
+        if not options["check_executors"]:
+            raise NesyError("clevr: learning is not implemented yet; run the executor check with --set check_executors=1")
+        progress = progress or NullProgress()
+        scene_config = SceneConfig(cogent="A") if config.split == "cogent" else SceneConfig()
+        generation = GenerationConfig(
+            n_questions=options["n_questions"], seed=config.seed, questions_per_scene=options["questions_per_scene"],
+            scenes=scene_config, split=config.split or "iid",
+        )
+        started = time.perf_counter()
+        scenes, questions, stats = generate_questions(generation)
+        generation_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        with make_executor(workers=config.workers, cache=False) as pool:
+            report = check_executors(scenes, questions, pool, n_probes=options["n_probes"], seed=config.seed, progress=progress)
+            workers = getattr(pool, "n_workers", None)
+        eval_seconds = time.perf_counter() - started
+        throughput, probes = report["throughput"], report["probes"]
+        return {
+            **report,
+            "accuracy": report["agreement"],
+            "n_train": 0,
+            "n_test": report["n"],
+            "train_seconds": 0.0,
+            "eval_seconds": eval_seconds,
+            "generation_seconds": generation_seconds,
+            "generation": stats,
+            "workers": workers,
+            "options": options,
+            "summary": [
+                ("agreement (dsl vs clingo)", f"{report['agreement']:.4f} of {report['n']}"),
+                ("probe agreement", f"{probes['agreement']:.4f} of {probes['n']} ({probes['both_failed']} both failed)"),
+                ("dsl programs/s", f"{throughput['dsl_per_second']:.0f}"),
+                ("clingo programs/s", f"{throughput['clingo_per_second']:.0f}"),
+                ("scenes", stats["scenes"]),
+            ],
+        }
