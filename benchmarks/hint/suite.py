@@ -22,9 +22,9 @@ Test subsets in the spirit of HINT: ``I`` (training expressions, new images), ``
 is read as the most probable *grammatical* symbol sequence and scored by its value.
 
 Options (``--set KEY=VALUE``): ``n_train`` (training expressions, default 4000), ``n_test`` (per
-subset, default 1000), ``rounds`` (default 20), ``epochs`` (default 3), ``explore`` (sampled rounds,
-default 3), ``max_pops`` (search steps per example, default 3000), ``advance_at`` (abduced share
-that lets the curriculum add longer expressions, default 0.8). ``--train FILE`` reads training
+subset, default 1000), ``rounds`` (default 20), ``epochs`` (default 4), ``explore`` (sampled rounds,
+default 3), ``max_pops`` (search steps per example, default 3000), ``advance_at`` (share of examples the model
+already reads as abduced that lets the curriculum add longer ones, default 0.8). ``--train FILE`` reads training
 expressions from a label file (:mod:`nesy.benchmarks.hint.labels`).
 """
 

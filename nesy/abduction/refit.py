@@ -14,8 +14,8 @@ Example:
     >>> import torch
     >>> a, b = torch.zeros(2, 2), torch.ones(2, 2)
     >>> inputs, labels = consolidate([torch.stack([a, b]), torch.stack([a, a])], [[3, 4], [3, 5]])
-    >>> sorted(labels), len(inputs)
-    [3, 4]
+    >>> sorted(labels), len(inputs)  # a: labelled 3 twice; b: 4
+    ([3, 4], 2)
 """
 
 from __future__ import annotations
