@@ -11,15 +11,19 @@ block stays open past its deadline (so an interrupt that lands just before the n
 starts is not lost).
 
 Example:
-    >>> import clingo
-    >>> control = clingo.Control(["0"])
-    >>> holes = "p(1..9). h(1..8). 1 { in(P,H) : h(H) } 1 :- p(P). :- in(P,H), in(Q,H), P < Q."
-    >>> control.add("base", [], holes)
-    >>> control.ground([("base", [])])
-    >>> with interrupt_after(control.interrupt, 0.2) as alarm:
-    ...     result = control.solve()
-    >>> (alarm.fired, result.interrupted)
+    The interrupt here sets an event the block waits on; with a solver it would be
+    ``clingo.Control.interrupt`` or ``z3.Context.interrupt``.
+
+    >>> import threading
+    >>> stop = threading.Event()
+    >>> with interrupt_after(stop.set, 0.05) as alarm:
+    ...     interrupted = stop.wait(timeout=60)
+    >>> (alarm.fired, interrupted)
     (True, True)
+    >>> with interrupt_after(stop.clear, 60) as alarm:
+    ...     pass
+    >>> (alarm.fired, stop.is_set())
+    (False, True)
 """
 
 from __future__ import annotations
