@@ -21,8 +21,9 @@ Example:
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from nesy.budget import Budget
 from nesy.errors import NesyError, ProgramFailed, ProgramRejected
@@ -197,6 +198,26 @@ class ClevrDSLSolver(DSLSolver):
             return super().execute(program, None, budget)
         finally:
             _SCENE.reset(token)
+
+
+@contextmanager
+def bound_scene(scene: "dict[str, Any] | SceneIndex") -> Iterator[SceneIndex]:
+    """Make ``scene`` the one the primitives of :func:`clevr_dsl` read, for the length of the block.
+
+    This is what a learner's in-process search uses (sandboxed runs go through :class:`ClevrDSLSolver`).
+
+    Example:
+        >>> from nesy.benchmarks.clevr.scenes import generate_scene
+        >>> with bound_scene(generate_scene(0, seed=3)) as index:
+        ...     count(scene()) == index.n
+        True
+    """
+    index = scene if isinstance(scene, SceneIndex) else SceneIndex.of(scene)
+    token = _SCENE.set(index)
+    try:
+        yield index
+    finally:
+        _SCENE.reset(token)
 
 
 def _text(program: "str | Sequence[Node]") -> str:

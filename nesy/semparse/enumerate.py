@@ -1,0 +1,191 @@
+"""Programs consistent with one answer in one world: typed bottom-up search with observational equivalence.
+
+A question about a world (a scene, a database) is answered by a program of a typed DSL whose
+primitives read the world while it is bound. :func:`consistent_programs` builds programs smallest
+first from the DSL's constants and primitives, runs each on the bound world as it is built, and
+keeps one program per *state*: its type, the constants it uses and its value. Two programs with
+the same state are interchangeable for every larger program on this world, so only the smaller is
+kept; this makes the search polynomial in the number of distinct values instead of exponential in
+program size. The result lists, per set of constants used, one program whose value is the answer.
+
+With ``constants`` given (a multiset, e.g. the constants a question's words stand for) every
+program must use each of them exactly once and nothing else, which keeps long programs in reach.
+
+Only monomorphic DSLs are searched (type names without variables); programs are built from
+declared primitives only, never parsed or evaluated as text.
+
+Example:
+    >>> from nesy.solvers.dsl.language import DSL
+    >>> dsl = DSL("toy")
+    >>> _ = dsl.primitive("add", ["int", "int"], "int", lambda a, b: a + b)
+    >>> _ = dsl.primitive("neg", ["int"], "int", lambda a: -a)
+    >>> for name, value in (("one", 1), ("two", 2), ("five", 5)):
+    ...     _ = dsl.constant(name, "int", value)
+    >>> [(f.program, f.constants) for f in consistent_programs(dsl, 3, max_size=3)]
+    [('add(one, two)', ('one', 'two'))]
+    >>> [f.program for f in consistent_programs(dsl, -3, max_size=6, constants=["two", "five"])]
+    ['add(two, neg(five))']
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import Any, Callable, ContextManager, Sequence
+
+from nesy.errors import NesyError
+from nesy.solvers.dsl.language import DSL
+
+log = logging.getLogger(__name__)
+
+#: Exceptions a primitive may raise on a world where it is undefined (a failed ``unique``...).
+FAILURES = (Exception,)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A program whose value on the world is the answer.
+
+    Attributes:
+        program: Call syntax (``count(filter_color(scene(), red))``).
+        constants: The constants it uses, in the order they appear.
+        size: Number of nodes (primitives and constants).
+    """
+
+    program: str
+    constants: tuple[str, ...]
+    size: int
+
+
+@dataclass(frozen=True)
+class _State:
+    text: str
+    type: str
+    value: Any
+    used: Any  #: bit mask over the required constants, or a sorted tuple of constant names
+    size: int
+    constants: tuple[str, ...]
+
+
+def _same_answer(value: Any, answer: Any) -> bool:
+    return type(value) is type(answer) and value == answer
+
+
+def _type_name(t: Any, where: str) -> str:
+    name = str(t)
+    if not name.isidentifier():
+        raise NesyError(f"{where}: type {name!r} is not a plain type name; only monomorphic DSLs are searched")
+    return name
+
+
+def consistent_programs(
+    dsl: DSL,
+    answer: Any,
+    *,
+    max_size: int,
+    constants: Sequence[str] | None = None,
+    bind: Callable[[], ContextManager[Any]] | None = None,
+    max_states: int = 200_000,
+    deadline: float | None = None,
+) -> list[Found]:
+    """Smallest programs whose value is ``answer`` (one per set of constants used).
+
+    Args:
+        dsl: The language (monomorphic types).
+        answer: The wanted value (compared with ``==`` and the same Python type, so ``True`` is not ``1``).
+        max_size: Most nodes per program.
+        constants: If given, every program uses exactly these constant names (a multiset) and no other.
+        bind: Called once around the search to make the world visible to the primitives.
+        max_states: Stop growing once this many states are kept.
+        deadline: ``time.monotonic()`` value after which the search stops with what it has.
+
+    Returns:
+        Programs in order of size (with ``constants`` given: only those that use all of them).
+    """
+    required = list(constants) if constants is not None else None
+    signatures = [
+        (p, tuple(_type_name(t, f"primitive {p.name}") for t in p.arg_types), _type_name(p.return_type, f"primitive {p.name}"))
+        for p in dsl.primitives.values()
+    ]
+    by_size: dict[int, dict[str, list[_State]]] = defaultdict(lambda: defaultdict(list))
+    seen: set[tuple[str, Any, Any]] = set()
+    found: list[Found] = []
+    full = (1 << len(required)) - 1 if required is not None else None
+
+    def keep(state: _State) -> None:
+        key = (state.type, state.used, _key(state.value))
+        if key in seen:
+            return
+        seen.add(key)
+        by_size[state.size][state.type].append(state)
+        if _same_answer(state.value, answer) and (full is None or state.used == full):
+            found.append(Found(state.text, state.constants, state.size))
+
+    with (bind() if bind else nullcontext()):
+        if required is None:
+            for c in dsl.constants.values():
+                keep(_State(c.name, _type_name(c.type, f"constant {c.name}"), c.value, (c.name,), 1, (c.name,)))
+        else:
+            for i, name in enumerate(required):
+                if name not in dsl.constants:
+                    raise NesyError(f"constant {name!r} is not declared in DSL {dsl.name!r}")
+                c = dsl.constants[name]
+                keep(_State(name, _type_name(c.type, f"constant {name}"), c.value, 1 << i, 1, (name,)))
+        for size in range(1, max_size + 1):
+            for primitive, arg_types, returns in signatures:
+                for args in _argument_tuples(by_size, arg_types, size - 1, required is not None):
+                    try:
+                        value = primitive.impl(*(a.value for a in args))
+                    except FAILURES:
+                        continue
+                    used = _union_used(args, required is not None)
+                    text = f"{primitive.name}({', '.join(a.text for a in args)})"
+                    keep(_State(text, returns, value, used, size, tuple(n for a in args for n in a.constants)))
+                if len(seen) >= max_states or (deadline is not None and time.monotonic() > deadline):
+                    log.debug("search stopped at size %d with %d states", size, len(seen))
+                    return found
+    return found
+
+
+def _key(value: Any) -> Any:
+    try:
+        hash(value)
+        return (type(value).__name__, value)
+    except TypeError:
+        return (type(value).__name__, repr(value))
+
+
+def _union_used(args: Sequence[_State], masks: bool) -> Any:
+    if masks:
+        used = 0
+        for a in args:
+            used |= a.used
+        return used
+    return tuple(sorted(n for a in args for n in a.used))
+
+
+def _argument_tuples(by_size, arg_types: tuple[str, ...], total: int, masks: bool):
+    """Every tuple of kept states with these types whose sizes sum to ``total`` (masks disjoint)."""
+    if not arg_types:
+        if total == 0:
+            yield ()
+        return
+    if total < len(arg_types):
+        return
+
+    def extend(i: int, left: int, chosen: list[_State], used: int):
+        if i == len(arg_types) - 1:
+            for state in by_size.get(left, {}).get(arg_types[i], ()):
+                if not masks or not (state.used & used):
+                    yield (*chosen, state)
+            return
+        for size in range(1, left - (len(arg_types) - i - 1) + 1):
+            for state in by_size.get(size, {}).get(arg_types[i], ()):
+                if masks and state.used & used:
+                    continue
+                yield from extend(i + 1, left - size, [*chosen, state], used | state.used if masks else 0)
+
+    yield from extend(0, total, [], 0)
