@@ -3,7 +3,7 @@
 CLEVR's images cannot be had here, so scenes are generated in CLEVR's scene-file layout
 (:mod:`~nesy.benchmarks.clevr.scenes`) and questions are programs from CLEVR's nine families
 (:mod:`~nesy.benchmarks.clevr.families`). Learning is not implemented yet; what runs is the
-executor check: ``--set check_executors=1`` generates ``n_questions`` questions and runs every
+executor check: ``--check-executors`` (or ``--set check_executors=1``) generates ``n_questions`` questions and runs every
 program on both backends, the ``dsl`` backend (:mod:`~nesy.benchmarks.clevr.dsl_executor`) and the
 ``clingo`` backend (:mod:`~nesy.benchmarks.clevr.asp_executor`), sandboxed and batched on all
 workers. ``accuracy`` is their agreement (both give the same answer, or both fail).
@@ -21,7 +21,7 @@ Example:
     >>> suite.run(BenchConfig(split="iid"), NullProgress())
     Traceback (most recent call last):
     ...
-    nesy.errors.NesyError: clevr: learning is not implemented yet; run the executor check with --set check_executors=1
+    nesy.errors.NesyError: clevr: learning is not implemented yet; run the executor check with --check-executors
 """
 
 from __future__ import annotations
@@ -65,13 +65,13 @@ class ClevrSuite:
     """CLEVR-style questions on generated scenes; for now the agreement check of the dsl and clingo executors."""
 
     name = "clevr"
-    description = "CLEVR-style programs on generated scenes; --set check_executors=1 checks the dsl and clingo executors agree"
+    description = "CLEVR-style programs on generated scenes; --check-executors checks the dsl and clingo executors agree"
     splits = ("iid", "cogent", "hops", "math")
 
     def run(self, config: BenchConfig, progress: Progress | None = None) -> dict[str, Any]:
         options = options_of(config)
         if not options["check_executors"]:
-            raise NesyError("clevr: learning is not implemented yet; run the executor check with --set check_executors=1")
+            raise NesyError("clevr: learning is not implemented yet; run the executor check with --check-executors")
         progress = progress or NullProgress()
         scene_config = SceneConfig(cogent="A") if config.split == "cogent" else SceneConfig()
         generation = GenerationConfig(

@@ -46,7 +46,7 @@ def test_the_executor_check_reports_agreement_throughput_and_required_fields(spl
 def test_nesy_bench_clevr_runs_the_check_from_the_command_line(tmp_path):
     out = tmp_path / "clevr.json"
     command = [sys.executable, "-m", "nesy.cli.main", "bench", "clevr", "--quick", "--workers", "2", "--no-progress",
-               "--set", "check_executors=1", "--set", "n_questions=27", "--set", "n_probes=5", "--json", str(out)]
+               "--check-executors", "--set", "n_questions=27", "--set", "n_probes=5", "--json", str(out)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert json.loads(out.read_text())["agreement"] == 1.0
