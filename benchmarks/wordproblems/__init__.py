@@ -1,0 +1,1 @@
+"""Word-problems suite (GSM-style arithmetic and linear unknowns -> SymPy assignments and equations)."""
