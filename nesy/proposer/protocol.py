@@ -24,6 +24,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
+from nesy.errors import NesyError
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -112,3 +114,18 @@ class Proposer(Protocol):
 
     def fit(self, pairs: Sequence[tuple[str, str]], **options: object) -> FitReport:
         """Train on ``(input, program)`` pairs (options such as ``epochs=`` or ``steps=``)."""
+
+
+def check_request(k: int, temperature: float) -> None:
+    """Reject a nonsensical ``k`` or ``temperature`` with a clear error.
+
+    Example:
+        >>> check_request(0, 1.0)
+        Traceback (most recent call last):
+        ...
+        nesy.errors.NesyError: k must be a positive integer, got 0
+    """
+    if not isinstance(k, int) or k < 1:
+        raise NesyError(f"k must be a positive integer, got {k!r}")
+    if not temperature > 0:
+        raise NesyError(f"temperature must be > 0, got {temperature!r}")

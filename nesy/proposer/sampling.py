@@ -21,9 +21,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from nesy.errors import NesyError
 from nesy.proposer.engine import Ids, TokenModel
-from nesy.proposer.protocol import Candidate
+from nesy.proposer.protocol import Candidate, check_request
 
 log = logging.getLogger(__name__)
 
@@ -34,21 +33,6 @@ class _Found:
 
     count: int = 0
     sequences: set[tuple[int, ...]] = field(default_factory=set)
-
-
-def check_request(k: int, temperature: float) -> None:
-    """Reject a nonsensical ``k`` or ``temperature`` with a clear error.
-
-    Example:
-        >>> check_request(0, 1.0)
-        Traceback (most recent call last):
-        ...
-        nesy.errors.NesyError: k must be a positive integer, got 0
-    """
-    if not isinstance(k, int) or k < 1:
-        raise NesyError(f"k must be a positive integer, got {k!r}")
-    if not temperature > 0:
-        raise NesyError(f"temperature must be > 0, got {temperature!r}")
 
 
 def _round_seed(seed: int | None, round_index: int, chunk_index: int) -> int | None:
