@@ -30,8 +30,9 @@ from typing import Sequence
 
 import torch
 import torch.nn.functional as F
-from transformers import GenerationConfig, PreTrainedModel
+from transformers import GenerationConfig, LogitsProcessor, LogitsProcessorList, PreTrainedModel
 
+from nesy.proposer.constraint import TokenConstraint
 from nesy.proposer.device import seeded
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,30 @@ def pad_ids(seqs: Sequence[Ids], value: int, *, left: bool = False) -> tuple[tor
         ids[row, span] = torch.as_tensor(list(seq), dtype=torch.long)
         mask[row, span] = 1
     return ids, mask
+
+
+class ConstrainedLogits(LogitsProcessor):
+    """Masks every token a :class:`~nesy.proposer.constraint.TokenConstraint` does not allow next.
+
+    Args:
+        constraint: What may come next.
+        skip: Leading columns of the decoder's ids that are not generated program tokens (the
+            decoder start token, or a causal LM's padded prompt).
+        eos_id: Rows that already ended are left alone.
+    """
+
+    def __init__(self, constraint: TokenConstraint, skip: int, eos_id: int) -> None:
+        self.constraint, self.skip, self.eos_id = constraint, skip, eos_id
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.Tensor) -> torch.Tensor:
+        mask = torch.full_like(scores, float("-inf"))
+        for row, ids in enumerate(input_ids[:, self.skip :].tolist()):
+            if self.eos_id in ids:
+                mask[row] = 0.0
+                continue
+            allowed = [i for i in self.constraint.allowed(ids) if 0 <= i < scores.shape[1]]
+            mask[row, torch.as_tensor(allowed, dtype=torch.long, device=scores.device)] = 0.0
+        return scores + mask
 
 
 @dataclass
@@ -173,18 +198,26 @@ class TokenModel:
         temperature: float = 1.0,
         max_new_tokens: int = 64,
         seed: int | None = None,
+        constraint: TokenConstraint | None = None,
     ) -> list[list[tuple[int, ...]]]:
-        """``k`` generated targets per source (sampled, or the ``k`` best beams), each ending in eos."""
+        """``k`` generated targets per source (sampled, or the ``k`` best beams), each ending in eos.
+
+        With a ``constraint``, only tokens it allows are ever chosen (a logits mask at each step).
+        """
         if not sources:
             return []
         device = self.device
         ids, mask = pad_ids(sources, self.pad_id, left=not self.is_encoder_decoder)
         config = self.generation_config(k=k, sample=sample, temperature=temperature, max_new_tokens=max_new_tokens)
+        skip = 1 if self.is_encoder_decoder else ids.shape[1]
+        processors = LogitsProcessorList([ConstrainedLogits(constraint, skip, self.eos_id)]) if constraint else None
         with seeded(seed, device):
             out = self.model.generate(
-                input_ids=ids.to(device), attention_mask=mask.to(device), generation_config=config
+                input_ids=ids.to(device),
+                attention_mask=mask.to(device),
+                generation_config=config,
+                logits_processor=processors,
             )
-        skip = 1 if self.is_encoder_decoder else ids.shape[1]
         rows = out[:, skip:].tolist()
         trimmed = [self._trim(row) for row in rows]
         return [trimmed[i * k : (i + 1) * k] for i in range(len(sources))]

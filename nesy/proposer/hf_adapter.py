@@ -31,8 +31,10 @@ from transformers import (
 )
 
 from nesy.errors import NesyError
+from nesy.proposer.constraint import GrammarConstraint
 from nesy.proposer.device import DeviceLike, pick_device
 from nesy.proposer.engine import TokenModel
+from nesy.proposer.grammars import CharGrammar
 from nesy.proposer.protocol import Candidate, FitCallback, FitReport
 from nesy.proposer.sampling import propose_candidates
 from nesy.proposer.training import TrainConfig, train
@@ -65,6 +67,9 @@ class HFProposer:
         rounds: Sampling rounds at most (extra rounds only for inputs short of k distinct programs).
         seed: Base seed for sampling.
         train_config: Default fine-tuning options.
+        grammar: Constrain generation to this program language, so every proposed program is
+            valid in it (see :mod:`nesy.proposer.constraint`); settable later as ``.grammar``,
+            None turns it off. Not saved: pass it again to ``from_pretrained``.
     """
 
     def __init__(
@@ -79,8 +84,11 @@ class HFProposer:
         rounds: int = 1,
         seed: int = 0,
         train_config: TrainConfig = FINE_TUNE,
+        grammar: CharGrammar | None = None,
     ) -> None:
         self.tokenizer = tokenizer
+        self.grammar = grammar
+        self._constraint: tuple[CharGrammar, GrammarConstraint] | None = None
         self.device = pick_device(device)
         self.prompt_template = prompt_template
         self.max_new_tokens = max_new_tokens
@@ -164,6 +172,15 @@ class HFProposer:
     def is_seq2seq(self) -> bool:
         return self._tm.is_encoder_decoder
 
+    def constraint(self) -> GrammarConstraint | None:
+        """The token constraint of ``grammar`` over the tokenizer's vocabulary (built once per grammar)."""
+        if self.grammar is None:
+            return None
+        if self._constraint is None or self._constraint[0] is not self.grammar:
+            built = GrammarConstraint.from_tokenizer(self.grammar, self.tokenizer, self._tm.eos_id)
+            self._constraint = (self.grammar, built)
+        return self._constraint[1]
+
     # -- text <-> ids ----------------------------------------------------------------------
     def _source(self, text: str) -> list[int]:
         if self.is_seq2seq:
@@ -213,6 +230,7 @@ class HFProposer:
             batch_size=self.batch_size,
             rounds=rounds or self.rounds,
             seed=seed,
+            constraint=self.constraint(),
         )
 
     def predict(self, inputs: Sequence[str]) -> list[str]:

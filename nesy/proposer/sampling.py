@@ -13,6 +13,11 @@ draw again only for inputs that still have fewer than ``k`` distinct programs. W
 A sequence that reaches ``max_new_tokens`` without an end token is kept, scored as if it ended
 there (end token included), so every ``logprob`` equals the teacher-forced score of the
 candidate's token sequence.
+
+With a ``constraint`` (:mod:`nesy.proposer.constraint`), generation only ever picks tokens it
+allows, and a sequence it does not accept as a whole program (cut off by ``max_new_tokens``) is
+dropped, so every candidate is valid -- and a call may return fewer than ``k``. Scores stay the
+model's own (unconstrained) log-probabilities.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from nesy.proposer.constraint import TokenConstraint
 from nesy.proposer.engine import Ids, TokenModel
 from nesy.proposer.protocol import Candidate, check_request
 
@@ -53,6 +59,7 @@ def propose_candidates(
     batch_size: int = 64,
     rounds: int = 1,
     seed: int | None = None,
+    constraint: TokenConstraint | None = None,
 ) -> list[list[Candidate]]:
     """Up to ``k`` distinct candidates per source, best first.
 
@@ -67,6 +74,8 @@ def propose_candidates(
         batch_size: Inputs per generation call (each expands to ``k`` sequences).
         rounds: Sampling rounds at most; extra rounds only for inputs still short of ``k`` programs.
         seed: Makes sampling reproducible; None uses torch's global random state.
+        constraint: Only tokens it allows are generated, and sequences it does not accept as
+            complete (cut off by ``max_new_tokens``) are dropped, so every candidate is valid.
 
     Returns:
         One list per input, in input order.
@@ -74,6 +83,7 @@ def propose_candidates(
     check_request(k, temperature)
     found: list[dict[str, _Found]] = [{} for _ in sources]
     pending = list(range(len(sources)))
+    dropped = 0
     for round_index in range(max(1, rounds) if sample else 1):
         for chunk_index, start in enumerate(range(0, len(pending), batch_size)):
             chunk = pending[start : start + batch_size]
@@ -84,9 +94,13 @@ def propose_candidates(
                 temperature=temperature,
                 max_new_tokens=max_new_tokens,
                 seed=_round_seed(seed, round_index, chunk_index),
+                constraint=constraint,
             )
             for i, sequences in zip(chunk, outs):
                 for sequence in sequences:
+                    if constraint is not None and not constraint.complete(sequence):
+                        dropped += 1
+                        continue
                     entry = found[i].setdefault(decode(sequence), _Found())
                     entry.count += 1
                     entry.sequences.add(sequence)
@@ -95,6 +109,8 @@ def propose_candidates(
             break
         if sample and round_index + 1 < rounds:
             log.debug("round %d: %d inputs have fewer than %d distinct programs", round_index + 1, len(pending), k)
+    if dropped:
+        log.debug("%d generated sequences ran out of tokens before a whole program; dropped", dropped)
     return _rank(model, sources, found, k, batch_size=batch_size * k)
 
 

@@ -28,8 +28,10 @@ from transformers import AutoModelForSeq2SeqLM, PreTrainedModel
 
 from nesy.errors import NesyError
 from nesy.proposer.arch import ModelConfig, build_model, position_limit
+from nesy.proposer.constraint import GrammarConstraint
 from nesy.proposer.device import DeviceLike, pick_device, seeded
 from nesy.proposer.engine import TokenModel
+from nesy.proposer.grammars import CharGrammar
 from nesy.proposer.protocol import Candidate, FitCallback, FitReport
 from nesy.proposer.sampling import propose_candidates
 from nesy.proposer.training import TrainConfig, train
@@ -85,6 +87,9 @@ class Seq2SeqProposer:
         vocab: A vocabulary to start from (default: empty, grown by ``fit``).
         device: None picks CUDA when present, else CPU; or name one.
         split: A custom split callable (overrides ``config.split``; pass it again to ``load``).
+        grammar: Constrain generation to this program language, so every proposed program is
+            valid in it (see :mod:`nesy.proposer.constraint`); settable later as ``.grammar``,
+            None turns it off. Not saved: pass it again to ``load``.
     """
 
     def __init__(
@@ -94,12 +99,15 @@ class Seq2SeqProposer:
         vocab: Vocab | None = None,
         device: DeviceLike = None,
         split: Splitter | None = None,
+        grammar: CharGrammar | None = None,
         _model: PreTrainedModel | None = None,
     ) -> None:
         self.config = config or Seq2SeqConfig()
         self.vocab = vocab if vocab is not None else Vocab(split=split or self.config.split, joiner=self.config.joiner)
         self.device = pick_device(device)
         self._calls = 0
+        self.grammar = grammar
+        self._constraint: tuple[CharGrammar, int, GrammarConstraint] | None = None
         self.longest_program = 0  # in tokens, end token included; sets the automatic generation limit
         model = _model if _model is not None else build_model(self.config.model, len(self.vocab))
         self._tm = TokenModel(
@@ -138,6 +146,16 @@ class Seq2SeqProposer:
         wanted = requested or self.config.max_new_tokens or automatic
         limit = position_limit(self.config.model)
         return min(wanted, limit) if limit is not None else wanted
+
+    def constraint(self) -> GrammarConstraint | None:
+        """The token constraint of ``grammar`` over the current vocabulary (rebuilt when either changes)."""
+        if self.grammar is None:
+            return None
+        cached = self._constraint
+        if cached is None or cached[0] is not self.grammar or cached[1] != len(self.vocab):
+            cached = (self.grammar, len(self.vocab), GrammarConstraint.from_vocab(self.grammar, self.vocab))
+            self._constraint = cached
+        return cached[2]
 
     # -- the proposer contract -------------------------------------------------------------
     def fit(
@@ -216,6 +234,7 @@ class Seq2SeqProposer:
             batch_size=self.config.batch_size,
             rounds=rounds or self.config.rounds,
             seed=seed,
+            constraint=self.constraint(),
         )
 
     def predict(self, inputs: Sequence[str]) -> list[str]:
@@ -246,9 +265,15 @@ class Seq2SeqProposer:
 
     @classmethod
     def load(
-        cls, directory: str | Path, *, device: DeviceLike = None, split: Splitter | None = None
+        cls,
+        directory: str | Path,
+        *,
+        device: DeviceLike = None,
+        split: Splitter | None = None,
+        grammar: CharGrammar | None = None,
     ) -> "Seq2SeqProposer":
-        """Read a proposer written by :meth:`save` (pass ``split`` if it used a custom split callable)."""
+        """Read a proposer written by :meth:`save` (pass ``split`` if it used a custom split callable,
+        and ``grammar`` to constrain generation again)."""
         path = Path(directory)
         if not (path / CONFIG_FILE).is_file() or not (path / VOCAB_FILE).is_file():
             raise NesyError(f"{path} is not a saved Seq2SeqProposer (missing {CONFIG_FILE} or {VOCAB_FILE})")
@@ -259,6 +284,6 @@ class Seq2SeqProposer:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise NesyError(f"cannot load the proposer in {path}: {exc}") from exc
         vocab = Vocab.load(path / VOCAB_FILE, split=split)
-        proposer = cls(config, vocab=vocab, device=device, _model=model)
+        proposer = cls(config, vocab=vocab, device=device, grammar=grammar, _model=model)
         proposer.longest_program = int(meta.get("longest_program", 0))
         return proposer
