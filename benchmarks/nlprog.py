@@ -28,8 +28,9 @@ import importlib
 import json
 import logging
 import os
+import random
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from nesy.benchmarks.label_files import read_json_lines
 from nesy.errors import NesyError
@@ -112,6 +113,25 @@ def make_problem(sentences: Sequence[str], answer: Any, fragments: Sequence[str]
     sentences, fragments = tuple(sentences), tuple(fragments)
     pid = content_hash(list(sentences), answer)[:16]
     return Problem(pid, sentences, answer, join_fragments(fragments), fragments, dict(meta))
+
+
+def draw_problems(suite: str, split: str, n: int, seed: int, one: Callable[[random.Random], Problem | None]) -> list[Problem]:
+    """``n`` problems from ``one(rng)`` (None: draw again), the i-th drawn with a generator seeded by suite, split, seed and i.
+
+    Example:
+        >>> draw_problems("toy", "iid", 2, 0, lambda rng: make_problem(["What?"], rng.randint(0, 9), ["x"], {}))[0].answer
+        5
+    """
+    problems: list[Problem] = []
+    index = 0
+    while len(problems) < n:
+        if index > 100 * n + 100:
+            raise NesyError(f"{suite}/{split}: the generator failed to draw {n} problems in {index} tries")
+        problem = one(random.Random(f"{suite}/{split}/{seed}/{index}"))
+        index += 1
+        if problem is not None:
+            problems.append(problem)
+    return problems
 
 
 def _suite_module(suite: str):

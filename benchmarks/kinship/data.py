@@ -28,7 +28,7 @@ from nesy.benchmarks.kinship.checker import KinshipChecker
 from nesy.benchmarks.kinship.family import BASIC, Tree, make_tree, relation
 from nesy.benchmarks.kinship.text import fact_sentence, noise_sentence, question_sentence
 from nesy.benchmarks.nlnames import ident
-from nesy.benchmarks.nlprog import Problem, make_problem
+from nesy.benchmarks.nlprog import Problem, draw_problems, make_problem
 from nesy.budget import Budget
 from nesy.verdict import Status
 
@@ -112,11 +112,4 @@ def generate(split: str, n: int, seed: int) -> list[Problem]:
     if split not in HOPS:
         raise ValueError(f"unknown kinship split {split!r}")
     solver = checker()
-    problems: list[Problem] = []
-    index = 0
-    while len(problems) < n:
-        problem = _one(random.Random(f"kinship/{split}/{seed}/{index}"), split, solver)
-        index += 1
-        if problem is not None:
-            problems.append(problem)
-    return problems
+    return draw_problems("kinship", split, n, seed, lambda rng: _one(rng, split, solver))

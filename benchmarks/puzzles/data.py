@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import random
 
-from nesy.benchmarks.nlprog import Problem, make_problem
+from nesy.benchmarks.nlprog import Problem, draw_problems, make_problem
 from nesy.benchmarks.puzzles import grid, ordering
 from nesy.benchmarks.puzzles.checker import PuzzleChecker
 from nesy.budget import Budget
@@ -59,11 +59,4 @@ def generate(split: str, n: int, seed: int) -> list[Problem]:
     if split not in SIZES:
         raise ValueError(f"unknown puzzles split {split!r}")
     solver = checker()
-    problems: list[Problem] = []
-    index = 0
-    while len(problems) < n:
-        problem = _one(random.Random(f"puzzles/{split}/{seed}/{index}"), split, solver)
-        index += 1
-        if problem is not None:
-            problems.append(problem)
-    return problems
+    return draw_problems("puzzles", split, n, seed, lambda rng: _one(rng, split, solver))

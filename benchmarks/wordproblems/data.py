@@ -31,7 +31,7 @@ import random
 from typing import Callable
 
 from nesy.benchmarks.nlnames import FEMALE, MALE, ident
-from nesy.benchmarks.nlprog import Problem, make_problem
+from nesy.benchmarks.nlprog import Problem, draw_problems, make_problem
 from nesy.benchmarks.wordproblems import templates as T
 from nesy.budget import Budget
 from nesy.solvers.sympy_solver import SympySolver
@@ -218,11 +218,4 @@ def generate(split: str, n: int, seed: int) -> list[Problem]:
     if split not in STEPS:
         raise ValueError(f"unknown wordproblems split {split!r}")
     solver = checker()
-    problems: list[Problem] = []
-    index = 0
-    while len(problems) < n:
-        problem = _one(random.Random(f"wordproblems/{split}/{seed}/{index}"), split, solver)
-        index += 1
-        if problem is not None:
-            problems.append(problem)
-    return problems
+    return draw_problems("wordproblems", split, n, seed, lambda rng: _one(rng, split, solver))
