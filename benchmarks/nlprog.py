@@ -115,11 +115,14 @@ def make_problem(sentences: Sequence[str], answer: Any, fragments: Sequence[str]
     return Problem(pid, sentences, answer, join_fragments(fragments), fragments, dict(meta))
 
 
-def draw_problems(suite: str, split: str, n: int, seed: int, one: Callable[[random.Random], Problem | None]) -> list[Problem]:
-    """``n`` problems from ``one(rng)`` (None: draw again), the i-th drawn with a generator seeded by suite, split, seed and i.
+def draw_problems(
+    suite: str, split: str, n: int, seed: int, one: Callable[[random.Random], Problem | None]
+) -> list[Problem]:
+    """``n`` problems from ``one(rng)`` (None: draw again); the i-th try's generator is seeded by suite, split, seed, i.
 
     Example:
-        >>> draw_problems("toy", "iid", 2, 0, lambda rng: make_problem(["What?"], rng.randint(0, 9), ["x"], {}))[0].answer
+        >>> one = lambda rng: make_problem(["What?"], rng.randint(0, 9), ["x"], {})
+        >>> draw_problems("toy", "iid", 2, 0, one)[0].answer
         5
     """
     problems: list[Problem] = []

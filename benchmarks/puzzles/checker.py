@@ -79,7 +79,8 @@ class PuzzleChecker(BaseSolver):
         if not isinstance(first.value, dict) or ANSWER not in first.value:
             raise ProgramFailed(f"the program declares no constant {ANSWER!r}")
         value = first.value[ANSWER]
-        second = self.z3.execute(f"{program}\n(assert (not (= {ANSWER} {smt_value(value)})))\n(check-sat)", input, budget)
+        other = f"{program}\n(assert (not (= {ANSWER} {smt_value(value)})))\n(check-sat)"
+        second = self.z3.execute(other, input, budget)
         if second.status is Status.SAT:
             raise ProgramFailed(f"the answer is not unique: {value} or {second.value.get(ANSWER)}")
         if second.status is not Status.UNSAT:

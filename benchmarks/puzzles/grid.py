@@ -146,8 +146,9 @@ def draw(rng: random.Random, n: int) -> Drawn | None:
             v = sol[c.sort][x]
             if (c.sort, x, v) in stated:
                 continue
-            options.append((c.ask_who.format(v=v), f"(declare-const answer Entity)\n(assert (= ({c.function} answer) {v}))", ident(x)))
-            options.append((c.ask_what.format(X=x), f"(declare-const answer {c.sort})\n(assert (= answer ({c.function} {ident(x)})))", v))
+            who = f"(declare-const answer Entity)\n(assert (= ({c.function} answer) {v}))"
+            what = f"(declare-const answer {c.sort})\n(assert (= answer ({c.function} {ident(x)})))"
+            options += [(c.ask_who.format(v=v), who, ident(x)), (c.ask_what.format(X=x), what, v)]
     if not options:
         return None
     question, fragment, answer = rng.choice(options)

@@ -153,7 +153,8 @@ def _pool(rng: random.Random, theme: Theme, names: list[str], place: dict[str, i
         elif rng.random() < 0.5:
             pool.append(Clue(say(theme.kth_low, X=x, ord=ORDINALS[k - 1]), f"(= {_pos(x)} {k})", (x,)))
         else:
-            pool.append(Clue(say(theme.kth_high, X=x, ord=ORDINALS[n - k]), f"(= {_pos(x)} {_place(k, n, True)})", (x,)))
+            sentence = say(theme.kth_high, X=x, ord=ORDINALS[n - k])
+            pool.append(Clue(sentence, f"(= {_pos(x)} {_place(k, n, True)})", (x,)))
         if k != 1:
             pool.append(Clue(say(theme.not_lowest, X=x), f"(not (= {_pos(x)} 1))"))
         if k != n:

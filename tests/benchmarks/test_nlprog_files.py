@@ -66,3 +66,22 @@ def test_load_refuses_unknown_names():
         load("chess", "iid", 1, 1, 0)
     with pytest.raises(NesyError, match="unknown split 'long'"):
         load("kinship", "long", 1, 1, 0)
+
+
+def test_gold_and_wrong_programs_of_every_suite_through_the_sandboxed_pool():
+    from nesy.executor import Job, LocalExecutor
+    from nesy.budget import Budget
+
+    budget = Budget(wall_seconds=20, memory_mb=1024)
+    jobs, wanted = [], []
+    for suite in SUITES:
+        data = load(suite, "iid", n_train=1, n_test=1, seed=0)
+        p = data.test[0]
+        no_question = "\n".join(f for f in p.fragments[:-1] if f)
+        for program in (p.program, no_question):
+            jobs.append(Job(data.solver, program, mode="check", expected=p.answer, budget=budget))
+        wanted += ["ok", "not ok"]
+    with LocalExecutor(workers=1, cache=False) as pool:
+        verdicts = pool.map(jobs)
+    got = [v.status.value if v.status.value == "ok" else "not ok" for v in verdicts]
+    assert got == wanted, [v.message for v in verdicts]

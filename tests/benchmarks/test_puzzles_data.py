@@ -67,10 +67,12 @@ def test_missing_clues_make_the_answer_non_unique(problems, checker):
 def test_a_wrong_clue_fails(problems, checker):
     checked = 0
     for p in problems["iid"] + problems["hard"]:
-        match = re.fullmatch(r"\(declare-const answer Entity\)\n\(assert \(= \(pos answer\) (\w+|\(- \(\+ n 1\) \d+\))\)\)", p.fragments[-1])
+        asked = r"\(declare-const answer Entity\)\n\(assert \(= \(pos answer\) (\w+|\(- \(\+ n 1\) \d+\))\)\)"
+        match = re.fullmatch(asked, p.fragments[-1])
         if not match:
             continue  # a wrong clue: the true answer is not at the asked place
-        wrong = join_fragments(p.fragments[:-1] + (f"(assert (not (= (pos {p.answer}) {match.group(1)})))", p.fragments[-1]))
+        clue = f"(assert (not (= (pos {p.answer}) {match.group(1)})))"
+        wrong = join_fragments(p.fragments[:-1] + (clue, p.fragments[-1]))
         assert checker.check(wrong, None, p.answer, BUDGET).status.value in ("error", "mismatch")
         checked += 1
     assert checked >= 2
