@@ -21,7 +21,7 @@ Example:
     >>> pieces = [None, None, "neg", "(", ")", "x"]          # ids 0, 1: pad and end
     >>> c = GrammarConstraint(CallSyntax({"neg": 1}, atoms=["x"]), pieces, eos_id=1, joiner=" ")
     >>> c.allowed([]), c.allowed([2]), c.allowed([2, 3, 5]), c.allowed([2, 3, 5, 4])
-    ([2, 5], [3], [4], [1])
+    ((2, 5), (3,), (4,), (1,))
     >>> c.complete([2, 3, 5, 4, 1]), c.complete([2, 3, 5])
     (True, False)
 """
@@ -80,6 +80,7 @@ class GrammarConstraint:
                 node.ids.append(token_id)
         self._states: dict[tuple[int, ...], Hashable | None] = {}
         self._next: dict[Hashable, list[int]] = {}
+        self._allowed: dict[tuple[Hashable, bool], tuple[int, ...]] = {}
         self._reset_states()
 
     @classmethod
@@ -136,18 +137,24 @@ class GrammarConstraint:
         self._next[state] = found
         return found
 
-    def allowed(self, generated: Sequence[int]) -> list[int]:
+    def allowed(self, generated: Sequence[int]) -> tuple[int, ...]:
+        """Token ids that may follow ``generated``: the same tuple object for the same grammar state."""
         state = self.state(generated)
-        if state is None:
-            return [self.eos_id]
-        start = self.grammar.feed(state, self.joiner) if generated and self.joiner else state
-        ids = list(self._walk(start)) if start is not None else []
-        if self.grammar.accepts(state):
-            ids.append(self.eos_id)
+        key = (state, bool(generated))
+        if key in self._allowed:
+            return self._allowed[key]
+        if len(self._allowed) > CACHE_LIMIT:
+            self._allowed.clear()
+        ids: list[int] = []
+        if state is not None:
+            start = self.grammar.feed(state, self.joiner) if generated and self.joiner else state
+            ids = self._walk(start) if start is not None else []
+            if self.grammar.accepts(state):
+                ids = [*ids, self.eos_id]
         if not ids:  # the vocabulary cannot spell any continuation: end here (the sequence is dropped)
             log.debug("no token continues %r validly; ending the sequence", generated)
-            return [self.eos_id]
-        return ids
+        self._allowed[key] = result = tuple(ids) or (self.eos_id,)
+        return result
 
     def complete(self, generated: Sequence[int]) -> bool:
         ids = list(generated)

@@ -73,6 +73,17 @@ class ConstrainedLogits(LogitsProcessor):
 
     def __init__(self, constraint: TokenConstraint, skip: int, eos_id: int) -> None:
         self.constraint, self.skip, self.eos_id = constraint, skip, eos_id
+        self._index: dict[int, tuple[object, torch.Tensor]] = {}  # id(allowed) -> (allowed, its index tensor)
+
+    def _as_index(self, allowed: Sequence[int], width: int, device: torch.device) -> torch.Tensor:
+        """The allowed ids as a tensor, made once per allowed-set object (constraints may reuse them)."""
+        found = self._index.get(id(allowed))
+        if found is not None and found[0] is allowed:
+            return found[1]
+        index = torch.as_tensor([i for i in allowed if 0 <= i < width], dtype=torch.long, device=device)
+        if len(self._index) < 4096:
+            self._index[id(allowed)] = (allowed, index)  # holding `allowed` keeps its id from being reused
+        return index
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.Tensor) -> torch.Tensor:
         mask = torch.full_like(scores, float("-inf"))
@@ -80,8 +91,7 @@ class ConstrainedLogits(LogitsProcessor):
             if self.eos_id in ids:
                 mask[row] = 0.0
                 continue
-            allowed = [i for i in self.constraint.allowed(ids) if 0 <= i < scores.shape[1]]
-            mask[row, torch.as_tensor(allowed, dtype=torch.long, device=scores.device)] = 0.0
+            mask[row, self._as_index(self.constraint.allowed(ids), scores.shape[1], scores.device)] = 0.0
         return scores + mask
 
 

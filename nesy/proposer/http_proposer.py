@@ -16,10 +16,11 @@ the model's score. Either way ``logprob <= 0``.
 
 **Cache.** Every reply is stored under a content hash of what shaped it: the API, model name,
 prompt or messages, ``n``, temperature, ``max_tokens``, stop strings, whether log-probs were asked
-for, the extra body fields, and the *draw* -- how many times this proposer already asked exactly
-this while sampling (greedy requests are always draw 0). So asking again for fresh samples really
-asks the server, while a rerun of the same program (with ``cache_path``) replays every reply from
-the file and sends nothing. The URL and the API key are not part of the key.
+for, the extra body fields, and the *draw* -- how many earlier successful calls of this proposer
+asked exactly this while sampling (greedy requests are always draw 0). So asking again for fresh
+samples really asks the server; a call retried after an error sends only the requests that
+failed; and a rerun of the same program (with ``cache_path``) replays every reply from the file
+and sends nothing. The URL and the API key are not part of the key.
 
 **fit.** A served model is not trained from here: ``fit(pairs)`` stores the pairs as few-shot
 demonstrations (:class:`~nesy.proposer.prompting.FewShotPrompt`): each later prompt shows up to
@@ -50,9 +51,10 @@ import logging
 import math
 import os
 import re
+import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping, Sequence
 
@@ -152,6 +154,7 @@ class HTTPProposer:
         self.client = JSONClient(url, api_key=key, timeout=timeout, retry=retry, concurrency=concurrency)
         self.cache = ResponseCache(cache_path)
         self._draws: Counter[str] = Counter()
+        self._lock = threading.Lock()
         self._warned_no_logprobs = False
         self._cache_hits = 0
 
@@ -175,13 +178,17 @@ class HTTPProposer:
             body["logprobs"] = 1 if self.api == "completions" else True
         return {**body, **{k: v for k, v in self.extra.items() if k not in body}}
 
-    def _key(self, shape: dict[str, Any], sample: bool) -> str:
-        base = request_key({"api": self.api, **shape})
-        if not sample:
-            return request_key({"base": base, "draw": 0})
-        draw = self._draws[base]
-        self._draws[base] += 1
-        return request_key({"base": base, "draw": draw})
+    def _keys(self, shapes: list[dict[str, Any]], sample: bool) -> tuple[list[str], Counter[str]]:
+        """Cache keys, and how many draws of each request this call takes (committed on success)."""
+        bases = [request_key({"api": self.api, **shape}) for shape in shapes]
+        taken: Counter[str] = Counter()
+        keys = []
+        with self._lock:
+            for base in bases:
+                draw = self._draws[base] + taken[base] if sample else 0
+                taken[base] += sample
+                keys.append(request_key({"base": base, "draw": draw}))
+        return keys, taken
 
     def _fetch(self, shapes: list[dict[str, Any]], keys: list[str], n: int) -> None:
         """One request for these prompts (all shaped alike but for the prompt); caches each reply."""
@@ -200,14 +207,15 @@ class HTTPProposer:
         pool = ThreadPoolExecutor(max_workers=min(self.client.concurrency, len(jobs)), thread_name_prefix="nesy-llm")
         try:
             futures = [pool.submit(self._fetch, shapes, keys, n) for shapes, keys in jobs]
-            for future in futures:
-                error = future.exception()
-                if error is not None:
-                    for other in futures:
-                        other.cancel()
-                    if isinstance(error, NesyError):
-                        raise error
-                    raise EndpointError(self.client.base_url, f"unexpected failure: {error}") from error
+            wait(futures, return_when=FIRST_EXCEPTION)
+            failed = [f for f in futures if f.done() and not f.cancelled() and f.exception() is not None]
+            if failed:  # one error for the whole call; replies that already arrived stay cached
+                for other in futures:
+                    other.cancel()
+                error = failed[0].exception()
+                if isinstance(error, NesyError):
+                    raise error
+                raise EndpointError(self.client.base_url, f"unexpected failure: {error}") from error
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -233,7 +241,7 @@ class HTTPProposer:
         n, temperature = (k, temperature) if sample else (1, 0.0)
         texts = [str(x) for x in inputs]
         shapes = [self._shape(text, n, temperature) for text in texts]
-        keys = [self._key(shape, sample) for shape in shapes]
+        keys, taken = self._keys(shapes, sample)
         started = time.perf_counter()
         first: dict[str, int] = {}  # each missing reply is asked for once, even for repeated greedy inputs
         for i, key in enumerate(keys):
@@ -247,6 +255,8 @@ class HTTPProposer:
             for chunk in (missing[s : s + self.batch_size] for s in range(0, len(missing), self.batch_size))
         ]
         self._run(jobs, n)
+        with self._lock:  # only a call that succeeded moves on to fresh draws; a retried call replays
+            self._draws.update(taken)
         log.debug("%d inputs: %d requests in %.2f s", len(texts), len(jobs), time.perf_counter() - started)
         return [self._candidates([Choice.from_json(c) for c in self.cache.get(key)], k) for key in keys]
 

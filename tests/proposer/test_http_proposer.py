@@ -52,9 +52,11 @@ class FakeLLM:
         reply: dict | None = None,
         delay: float = 0.0,
         gate: int = 0,
+        refuse: str | None = None,
     ) -> None:
         self.answer, self.logprobs, self.raw, self.reply = answer, logprobs, raw, reply
         self.failures, self.fail_status, self.delay, self.gate = failures, fail_status, delay, gate
+        self.refuse = refuse  # requests whose body mentions this text get HTTP 400
         self.bodies: list[dict] = []
         self.headers: list[dict] = []
         self.in_flight = self.max_in_flight = 0
@@ -78,11 +80,14 @@ class FakeLLM:
                         fake.cond.wait_for(lambda: fake.in_flight >= fake.gate, timeout=0.5)
                     failing = fake.failures > 0
                     fake.failures -= failing
+                    refused = fake.refuse is not None and fake.refuse in json.dumps(body)
                 try:
                     if fake.delay:
                         fake.released.wait(fake.delay)
                     if failing:
                         self.send(fake.fail_status, json.dumps({"error": f"busy, key was {self.headers.get('Authorization')}"}).encode())
+                    elif refused:
+                        self.send(400, b'{"error": {"message": "prompt refused"}}')
                     elif fake.raw is not None:
                         self.send(200, fake.raw)
                     else:
@@ -218,6 +223,20 @@ def test_cache_replays_replies_and_a_rerun_pays_nothing(serve, tmp_path):
     assert len(server.bodies) == 3 and rerun.stats["requests"] == 0 and rerun.stats["cache_hits"] == 4
     rerun.propose(["a"], 3, temperature=0.5)  # a different request is not in the cache
     assert len(server.bodies) == 4
+
+
+def test_after_a_partial_failure_a_retried_call_sends_only_what_failed(serve):
+    server = serve(refuse="Input: b")
+    proposer = fast(server.url, batch_size=1)
+    with pytest.raises(NesyError, match="HTTP 400.*prompt refused"):
+        proposer.propose(["a", "b", "c"], 3)
+    assert len(server.bodies) == 3
+    server.refuse = None
+    results = proposer.propose(["a", "b", "c"], 3)
+    assert len(server.bodies) == 4 and query_of(server.bodies[-1]["prompt"]) == "b"  # a and c came from the cache
+    assert [cands[0].program for cands in results] == ["f(a)", "f(b)", "f(c)"]
+    proposer.propose(["a"], 3)  # the earlier call succeeded: this one asks for fresh samples
+    assert len(server.bodies) == 5
 
 
 def test_a_truncated_cache_line_is_skipped(serve, tmp_path):
