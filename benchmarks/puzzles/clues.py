@@ -22,8 +22,7 @@ import z3
 
 from nesy.solvers.z3_incremental import IncrementalZ3
 
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh")
-NUMBERS = ("one", "two", "three", "four", "five", "six", "seven")
+ORDINALS = ("first", "second", "third")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import random
 from dataclasses import dataclass
 
 from nesy.benchmarks.nlnames import FEMALE, MALE, ident
-from nesy.benchmarks.puzzles.clues import NUMBERS, Clue, minimal_unique, name_list
+from nesy.benchmarks.puzzles.clues import Clue, minimal_unique, name_list
 from nesy.benchmarks.puzzles.ordering import Drawn
 
 
@@ -84,7 +84,7 @@ CATEGORIES = (
     ),
 )
 
-INTROS = ("{list} are {count} neighbours.", "{Count} friends meet: {list}.", "There are {count} people: {list}.")
+INTROS = ("{list} are {k} neighbours.", "A group of {k} friends meets: {list}.", "There are {k} people: {list}.")
 
 
 def _cap(text: str) -> str:
@@ -122,8 +122,7 @@ def draw(rng: random.Random, n: int) -> Drawn | None:
     names = rng.sample(FEMALE + MALE, n)
     cats = rng.sample(CATEGORIES, rng.choice((2, 3)))
     sol = {c.sort: dict(zip(names, rng.sample(c.values, n))) for c in cats}
-    count = NUMBERS[n - 1]
-    sentences = [rng.choice(INTROS).format(Count=count.capitalize(), count=count, list=name_list(names))]
+    sentences = [rng.choice(INTROS).format(k=n, list=name_list(names))]
     fragments = ["(declare-datatype Entity (" + " ".join(f"({ident(x)})" for x in names) + "))"]
     for c in cats:
         values = sorted(sol[c.sort].values(), key=c.values.index)

@@ -16,7 +16,9 @@ Program (fragment of the first sentence, then one per clue, then the question's)
     (declare-const answer Entity)
     (assert (= (pos answer) 1))                    ; Who is the shortest?
 
-A "k-th from the other end" place is written ``(- (+ n 1) k)``.
+A "k-th from the other end" place is written ``(- (+ n 1) k)``. Numbers in the text are digits
+("There are 6 friends in a row", "number 5 from the left"); only places 1-3 are also said in
+words ("second", "third"), so the ``hard`` split's larger places and counts are digits to copy.
 
 Example:
     >>> import random
@@ -31,7 +33,7 @@ import random
 from dataclasses import dataclass
 
 from nesy.benchmarks.nlnames import FEMALE, MALE, ident
-from nesy.benchmarks.puzzles.clues import NUMBERS, ORDINALS, Clue, minimal_unique, name_list
+from nesy.benchmarks.puzzles.clues import ORDINALS, Clue, minimal_unique, name_list
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,8 @@ class Theme:
 THEMES = (
     Theme(
         "line",
-        ("{Count} friends stand in a row: {list}.", "There are {count} people in a line: {list}.",
-         "{list} are {count} friends standing side by side in a row."),
+        ("There are {k} friends in a row: {list}.", "A group of {k} people stands in a line: {list}.",
+         "{list} ({k} friends) stand side by side in a row."),
         ("{X} stands to the left of {Y}.", "{X} is somewhere left of {Y}."),
         ("{X} stands to the right of {Y}.", "{X} is somewhere right of {Y}."),
         ("{X} is at the far left.", "{X} is the leftmost."),
@@ -75,46 +77,56 @@ THEMES = (
     ),
     Theme(
         "height",
-        ("{Count} friends compare their heights: {list}.", "{list} are {count} children of different heights."),
+        ("There are {k} friends of different heights: {list}.", "{list} ({k} children) compare their heights."),
         ("{X} is shorter than {Y}.", "{X} is not as tall as {Y}."),
         ("{X} is taller than {Y}.", "{X} is not as short as {Y}."),
         ("{X} is the shortest.", "Nobody is shorter than {X}."),
         ("{X} is the tallest.", "Nobody is taller than {X}."),
-        ("{X} is the {ord} shortest.",), ("{X} is the {ord} tallest.",),
+        ("Counting from the shortest, {X} is {ord}.",), ("Counting from the tallest, {X} is {ord}.",),
         ("{X} is not the shortest.",), ("{X} is not the tallest.",),
         (),
         ("Who is the shortest?",), ("Who is the tallest?",),
-        ("Who is the {ord} shortest?",), ("Who is the {ord} tallest?",),
+        ("Counting from the shortest, who is {ord}?",), ("Counting from the tallest, who is {ord}?",),
         (),
     ),
     Theme(
         "race",
-        ("{Count} runners took part in a race: {list}.", "{list} ran a race; all {count} finished, with no ties."),
+        ("There were {k} runners in a race: {list}.", "{list} ({k} runners) ran a race, and there were no ties."),
         ("{X} finished before {Y}.", "{X} finished ahead of {Y}."),
         ("{X} finished after {Y}.", "{X} finished behind {Y}."),
-        ("{X} won the race.", "{X} finished first."),
+        ("{X} won the race.", "{X} crossed the line first."),
         ("{X} finished last.", "{X} came in last."),
         ("{X} finished {ord}.", "{X} came in {ord}."),
-        ("{X} finished {ord} to last.",),
+        ("Counting from the last, {X} finished {ord}.",),
         ("{X} did not win the race.",), ("{X} did not finish last.",),
         ("{X} finished right before {Y}.", "{X} crossed the line just ahead of {Y}."),
         ("Who won the race?",), ("Who finished last?",),
-        ("Who finished {ord}?",), ("Who finished {ord} to last?",),
+        ("Who finished {ord}?",), ("Counting from the last, who finished {ord}?",),
         ("In which place did {X} finish?", "What place did {X} finish in?"),
     ),
     Theme(
         "age",
-        ("{Count} cousins have different ages: {list}.", "{list} are {count} siblings of different ages."),
+        ("There are {k} cousins of different ages: {list}.", "{list} ({k} siblings) all have different ages."),
         ("{X} is younger than {Y}.",), ("{X} is older than {Y}.",),
         ("{X} is the youngest.",), ("{X} is the oldest.",),
-        ("{X} is the {ord} youngest.",), ("{X} is the {ord} oldest.",),
+        ("Counting from the youngest, {X} is {ord}.",), ("Counting from the oldest, {X} is {ord}.",),
         ("{X} is not the youngest.",), ("{X} is not the oldest.",),
         (),
         ("Who is the youngest?",), ("Who is the oldest?",),
-        ("Who is the {ord} youngest?",), ("Who is the {ord} oldest?",),
+        ("Counting from the youngest, who is {ord}?",), ("Counting from the oldest, who is {ord}?",),
         (),
     ),
 )
+
+
+def ordinal(rng: random.Random, k: int) -> str:
+    """Place ``k`` as words: ``"second"``/``"third"`` (half the time) or ``"number k"`` (always beyond third).
+
+    Example:
+        >>> ordinal(random.Random(0), 6)
+        'number 6'
+    """
+    return ORDINALS[k - 1] if k <= 3 and rng.random() < 0.5 else f"number {k}"
 
 
 @dataclass(frozen=True)
@@ -151,9 +163,9 @@ def _pool(rng: random.Random, theme: Theme, names: list[str], place: dict[str, i
         elif k == n:
             pool.append(Clue(say(theme.highest, X=x), f"(= {_pos(x)} n)", (x,)))
         elif rng.random() < 0.5:
-            pool.append(Clue(say(theme.kth_low, X=x, ord=ORDINALS[k - 1]), f"(= {_pos(x)} {k})", (x,)))
+            pool.append(Clue(say(theme.kth_low, X=x, ord=ordinal(rng, k)), f"(= {_pos(x)} {k})", (x,)))
         else:
-            sentence = say(theme.kth_high, X=x, ord=ORDINALS[n - k])
+            sentence = say(theme.kth_high, X=x, ord=ordinal(rng, n + 1 - k))
             pool.append(Clue(sentence, f"(= {_pos(x)} {_place(k, n, True)})", (x,)))
         if k != 1:
             pool.append(Clue(say(theme.not_lowest, X=x), f"(not (= {_pos(x)} 1))"))
@@ -176,9 +188,10 @@ def _question(rng: random.Random, theme: Theme, names: list[str], place: dict[st
         elif k == n:
             options.append((rng.choice(theme.ask_highest), who.format("n")))
         elif rng.random() < 0.5:
-            options.append((rng.choice(theme.ask_kth_low).format(ord=ORDINALS[k - 1]), who.format(k)))
+            options.append((rng.choice(theme.ask_kth_low).format(ord=ordinal(rng, k)), who.format(k)))
         else:
-            options.append((rng.choice(theme.ask_kth_high).format(ord=ORDINALS[n - k]), who.format(_place(k, n, True))))
+            ask = rng.choice(theme.ask_kth_high).format(ord=ordinal(rng, n + 1 - k))
+            options.append((ask, who.format(_place(k, n, True))))
         options[-1] += (ident(by_place[k]),)
         if theme.ask_place:
             x = by_place[k]
@@ -194,8 +207,7 @@ def draw(rng: random.Random, n: int) -> Drawn | None:
     order = names[:]
     rng.shuffle(order)
     place = {x: i + 1 for i, x in enumerate(order)}
-    count = NUMBERS[n - 1]
-    intro = rng.choice(theme.intros).format(Count=count.capitalize(), count=count, list=name_list(names))
+    intro = rng.choice(theme.intros).format(k=n, list=name_list(names))
     entities = " ".join(f"({ident(x)})" for x in names)
     header = (
         f"(declare-datatype Entity ({entities}))\n(define-const n Int {n})\n(declare-fun pos (Entity) Int)\n"
