@@ -70,7 +70,7 @@ def _fact(rng: random.Random, tree: Tree, a: str, kind: str, b: str, subject: st
 
 def _one(rng: random.Random, split: str, solver: KinshipChecker) -> Problem | None:
     hops = rng.randint(*HOPS[split])
-    tree = make_tree(rng, generations=3 if hops <= 3 else 4)
+    tree = make_tree(rng, generations=4)
     for _ in range(200):
         y = rng.choice(tree.people)
         links = _walk(rng, tree, y, hops)
