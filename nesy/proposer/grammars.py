@@ -208,7 +208,8 @@ class CallSyntax(CharGrammar):
 
 
 _ATOM_BREAK = frozenset('()";|') | _SPACE
-_NUMERAL = re.compile(r"[0-9]+(\.[0-9]*)?")
+_NUMERAL_PREFIX = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]*)?")  # SMT-LIB numerals and decimals: no leading zeros
+_NUMERAL = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,7 @@ class SExpression(CharGrammar):
 
     Attributes:
         words: The atoms allowed inside lists (no whitespace, parentheses, ``"``, ``;`` or ``|``).
-        numerals: Also allow numerals ``12`` and decimals ``1.5``.
+        numerals: Also allow numerals ``12`` and decimals ``1.5`` (SMT-LIB's: no leading zeros).
         forms: Top-level forms at most (None: any number, at least one).
         max_depth: Lists open inside each other at most.
     """
@@ -246,8 +247,7 @@ class SExpression(CharGrammar):
     def _word_ok(self, text: str, *, whole: bool) -> bool:
         if text in (self.words if whole else self._viable):
             return True
-        numeral = _NUMERAL.fullmatch(text)
-        return bool(self.numerals and numeral and (not whole or not text.endswith(".")))
+        return bool(self.numerals and (_NUMERAL if whole else _NUMERAL_PREFIX).fullmatch(text))
 
     # -- the automaton: (depth, forms finished, mode, buffer) ----------------------------------
     def initial(self) -> State:

@@ -23,6 +23,7 @@ from nesy.proposer.seq2seq import Seq2SeqConfig, Seq2SeqProposer  # noqa: E402
 from nesy.proposer.vocab import Vocab  # noqa: E402
 from nesy.solvers.dsl import DSL, DSLSolver  # noqa: E402
 from nesy.solvers.dsl.parser import Call, parse  # noqa: E402
+from nesy.solvers.smtlib import SList, read_sexprs  # noqa: E402
 from nesy.verdict import Status  # noqa: E402
 
 
@@ -92,6 +93,17 @@ def test_call_syntax_accepts_exactly_what_the_dsl_parser_accepts_with_the_right_
         assert all(CALLS.is_prefix(t[:i]) for i in range(len(t) + 1))
 
 
+def random_forms(rng: random.Random, leaves: list[str], count: int = 300) -> list[str]:
+    """Well-formed s-expressions over ``leaves``, and each with one character deleted."""
+
+    def form(depth: int = 0) -> str:
+        items = [form(depth + 1) if depth < 3 and rng.random() < 0.3 else rng.choice(leaves) for _ in range(rng.randint(0, 3))]
+        return "(" + " ".join(items) + ")"
+
+    forms = [" ".join(form() for _ in range(rng.randint(1, 3))) for _ in range(count)]
+    return forms + [f[:i] + f[i + 1 :] for f in forms for i in (rng.randrange(len(f)),)]
+
+
 def balanced_over(text: str, words: set[str]) -> bool:
     depth, forms = 0, 0
     for token in text.replace("(", " ( ").replace(")", " ) ").split():
@@ -113,18 +125,43 @@ def test_sexpression_is_balanced_parentheses_over_allowed_words():
     rng = random.Random(1)
     pieces = ["(", ")", " ", "assert", "<", "a", "b", "7", "Int", "q"]
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 10))) for _ in range(3000)]
-
-    def form(depth: int = 0) -> str:
-        items = [form(depth + 1) if depth < 3 and rng.random() < 0.3 else rng.choice(["a", "<", "7", "Int"])
-                 for _ in range(rng.randint(0, 3))]
-        return "(" + " ".join(items) + ")"
-
-    forms = [" ".join(form() for _ in range(rng.randint(1, 3))) for _ in range(300)]
-    texts += forms + [f[:i] + f[i + 1 :] for f in forms for i in (rng.randrange(len(f)),)]
+    texts += random_forms(rng, ["a", "<", "7", "Int"])
     texts += ["(declare-const a Int) (assert (< a (+ b 7)))", "(assert(< a b))", "()"]
     assert all(grammar.is_complete(t) == balanced_over(t, words) for t in texts)
     assert sum(grammar.is_complete(t) for t in texts) > 300
     assert SExpression(words, forms=1).is_complete("(a) (b)") is False
+
+
+SMT_WORDS = {"declare-const", "assert", "check-sat", "Int", "and", "<", "+", "distinct", "a", "b"}
+
+
+def smt_valid(text: str) -> bool:
+    """The z3 backend's own s-expression reader accepts it: only lists at the top, only allowed words or numerals."""
+    try:
+        forms = read_sexprs(text)
+    except ProgramRejected:
+        return False
+    stack = list(forms)
+    if not forms or not all(isinstance(f, SList) for f in forms):
+        return False
+    while stack:
+        node = stack.pop()
+        if isinstance(node, SList):
+            stack.extend(node.items)
+        elif not (node.text in SMT_WORDS or node.kind in ("numeral", "decimal")):
+            return False
+    return True
+
+
+def test_sexpression_agrees_with_the_smtlib_reader():
+    grammar = SExpression(SMT_WORDS)
+    rng = random.Random(4)
+    pieces = ["(", ")", " ", "assert", "<", "a", "b", "0", "7", "1.5", "07", "1.", "Int", "q", ";", "|x|"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    texts += random_forms(rng, ["assert", "<", "a", "0", "7", "1.5", "07", "Int"])
+    texts += ["(declare-const a Int) (assert (< a (+ b 7)))\n(check-sat)", "(assert (distinct a b 0.25))"]
+    assert all(grammar.is_complete(t) == smt_valid(t) for t in texts), [t for t in texts if grammar.is_complete(t) != smt_valid(t)][:5]
+    assert sum(smt_valid(t) for t in texts) >= 100
 
 
 def test_bad_language_descriptions_are_clear_errors():
@@ -240,3 +277,23 @@ def test_a_constraint_ends_sequences_it_cannot_continue():
     assert constraint.allowed([]) == (2, 4) and constraint.allowed([2, 3]) == (2, 4)
     assert constraint.allowed([2, 3, 4]) == (1,) and not constraint.complete([2, 3, 4, 1])
     assert constraint.allowed([4]) == (1,) and constraint.complete([4, 1])
+
+
+def test_smtlib_shaped_programs_from_a_tiny_model_all_read_back():
+    tokenizer = word_tokenizer(["(", ")", *sorted(SMT_WORDS), "0", "7", "1.5", "q", *WORDS[-4:]])
+    proposer = causal(tokenizer, seed=5)
+    free = programs_of(proposer.propose(INPUTS, 8, seed=0))
+    assert sum(not smt_valid(p) for p in free) >= 0.8 * len(free)
+    proposer.grammar = SExpression(SMT_WORDS, forms=2, max_depth=4)
+    constrained = programs_of(proposer.propose(INPUTS, 8, seed=0, rounds=3))
+    assert len(constrained) >= 10 and all(smt_valid(p) for p in constrained)
+    assert all(len(read_sexprs(p)) <= 2 and max_depth(p) <= 4 for p in constrained)
+    assert any("(" in p.strip("( )") for p in constrained)  # nested lists, not only flat ones
+
+
+def max_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        deepest = max(deepest, depth)
+    return deepest
