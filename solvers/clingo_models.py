@@ -34,13 +34,20 @@ class ModelCollector:
         restrict_to: Report a model as the listed atoms it contains (default: its shown atoms).
         deadline: ``time.perf_counter()`` value after which text conversion stops (``late``):
             it costs a few microseconds per atom, so huge answer sets could outlast the budget.
+        optimising: Whether the program may optimise; when False, costs and optimality are not
+            asked of clingo (each answer set then has cost ``[]`` and is not "proven optimal").
     """
 
     _CHUNK = 5000
 
     def __init__(
-        self, limit_atoms: int, restrict_to: Sequence[clingo.Symbol] | None = None, deadline: float = float("inf")
+        self,
+        limit_atoms: int,
+        restrict_to: Sequence[clingo.Symbol] | None = None,
+        deadline: float = float("inf"),
+        optimising: bool = True,
     ) -> None:
+        self.optimising = optimising
         self.models: list[list[str]] = []
         self.costs: list[list[int]] = []
         self.proven: list[bool] = []
@@ -54,7 +61,7 @@ class ModelCollector:
             symbols = [a for a in self.restrict_to if model.contains(a)]
         else:
             symbols = model.symbols(shown=True)
-        cost, proven = list(model.cost), model.optimality_proven
+        cost, proven = (list(model.cost), model.optimality_proven) if self.optimising else ([], False)
         supersede = bool(self.costs and self.costs[-1] and not self.proven[-1])  # improving model beaten
         if self.atoms - (len(self.models[-1]) if supersede else 0) + len(symbols) > self.limit_atoms:
             self.overflow = True

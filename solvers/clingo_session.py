@@ -24,10 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
-import signal
-import threading
 import time
-from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
 
 import clingo
@@ -35,6 +32,7 @@ import clingo
 from nesy.errors import ProgramFailed, ProgramRejected, SolverTimeout
 from nesy.solvers.asp_filter import check_program, check_term
 from nesy.solvers.clingo_models import ModelCollector
+from nesy.limits import alarm_deferred
 from nesy.watchdog import interrupt_after
 from nesy.verdict import Status, Verdict
 
@@ -42,6 +40,9 @@ log = logging.getLogger(__name__)
 
 #: An atom no program can contain (its name is not a clingo identifier): assuming it true is unsat.
 _ABSORB_ATOM = clingo.Function("nesy absorb")
+
+#: Text that may make a program optimise (a false alarm, in a comment say, only costs a little time).
+_OPTIMISATION_MARKERS = ("#minimi", "#maximi", ":~")
 
 Atom = Union[str, clingo.Symbol]
 Assumption = tuple[Atom, bool]
@@ -102,6 +103,7 @@ class ClingoSession:
         arguments: Sequence[str] = (),
         max_atoms: int = 1_000_000,
         detailed_statistics: bool = False,
+        models: int = 1,
     ) -> None:
         self.functions = dict(functions or {})
         self.detailed_statistics = detailed_statistics
@@ -110,8 +112,12 @@ class ClingoSession:
         self.max_atoms = max_atoms
         self._parts = 0
         self._stale_interrupt = False
+        self._models = max(0, int(models))  # set at creation: changing clingo's configuration later costs more
+        self._optimises = False  # whether any text added so far may optimise (#minimize, #maximize, :~)
         self._control = clingo.Control(
-            ["--opt-mode=optN", "--project=auto", *arguments], logger=self._log, message_limit=20
+            ["--opt-mode=optN", "--project=auto", f"--models={self._models}", *arguments],
+            logger=self._log,
+            message_limit=20,
         )
         self.add(program)
         if parts:
@@ -121,6 +127,7 @@ class ClingoSession:
     def add(self, text: str, name: str = "base", params: Sequence[str] = ()) -> None:
         """Filter ``text`` and add it to program part ``name`` (not grounded yet)."""
         check_program(text, self.functions)
+        self._optimises = self._optimises or any(marker in text for marker in _OPTIMISATION_MARKERS)
         self._clear_messages()
         try:
             self._control.add(name, list(params), text)
@@ -176,14 +183,17 @@ class ClingoSession:
         """
         literals = [(to_symbol(atom), bool(truth)) for atom, truth in assumptions]
         restrict = None if restrict_to is None else [to_symbol(a) for a in restrict_to]
-        self._control.configuration.solve.models = str(max(0, int(limit)))
+        if max(0, int(limit)) != self._models:
+            self._models = max(0, int(limit))
+            self._control.configuration.solve.models = str(self._models)
         self._clear_messages()
         start = time.perf_counter()
-        collector = ModelCollector(self.max_atoms, restrict, start + timeout if timeout is not None else float("inf"))
+        deadline = start + timeout if timeout is not None else float("inf")
+        collector = ModelCollector(self.max_atoms, restrict, deadline, optimising=self._optimises)
         # A synchronous solve (no search thread per call), stopped by the watchdog at the deadline;
         # no soft-timeout exception may fire inside clingo's callbacks meanwhile.
         self._absorb_stale_interrupt()
-        with _alarm_deferred(True), interrupt_after(self._control.interrupt, timeout) as alarm:
+        with alarm_deferred(), interrupt_after(self._control.interrupt, timeout) as alarm:
             result = self._control.solve(assumptions=literals, on_model=collector)
         self._stale_interrupt = alarm is not None and alarm.fired
         seconds = time.perf_counter() - start
@@ -212,6 +222,7 @@ class ClingoSession:
             SolverTimeout: when ``timeout`` seconds of search pass before the enumeration ends.
         """
         literals = [(to_symbol(atom), bool(truth)) for atom, truth in assumptions]
+        self._models = 0
         self._control.configuration.solve.models = "0"  # counted here: duplicates and improving models skipped
         seen: set[tuple[str, ...]] = set()
         spent = 0.0
@@ -281,31 +292,6 @@ class ClingoSession:
             }
             numbers.update({k: int(v) for k, v in detailed.items() if v is not None})
         return {"statistics": numbers, "warnings": self.messages[:_MAX_WARNINGS]}
-
-
-@contextmanager
-def _alarm_deferred(active: bool) -> Iterator[None]:
-    """Hold back the soft wall-clock limit (SIGALRM) while clingo runs, then let it fire.
-
-    A ``SolverTimeout`` raised inside one of clingo's callbacks (models, statistics) would abort
-    the process, and blocking the signal in the main thread is not enough: the kernel then hands
-    it to another thread (torch's, Ray's) and Python still runs the handler in the main thread at
-    its next callback. So the handler itself is swapped for one that only notes the alarm; the
-    original runs once the search is over. The search is bounded by its own timeout meanwhile.
-    """
-    if not active or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    rang: list[int] = []
-    previous = signal.signal(signal.SIGALRM, lambda signum, frame: rang.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGALRM, previous)
-        if rang and callable(previous):
-            previous(signal.SIGALRM, None)  # the deferred soft limit (raises SolverTimeout)
-        elif rang and previous == signal.SIG_DFL:
-            signal.raise_signal(signal.SIGALRM)
 
 
 def to_symbol(atom: Atom) -> clingo.Symbol:

@@ -107,14 +107,14 @@ class ClingoSolver(BaseSolver):
     def execute(self, program: str, input: Any, budget: Budget) -> Verdict:
         """Filter, ground and solve ``program`` (plus ``input`` facts) under ``budget``."""
         deadline = time.perf_counter() + budget.wall_seconds - min(0.5, 0.2 * budget.wall_seconds)
-        session = self._session(program, input, budget)
+        session = self._session(program, input, budget, models=budget.max_models)
         return session.solve(limit=budget.max_models, timeout=max(0.0, deadline - time.perf_counter()))
 
     def check(self, program: str, input: Any = None, expected: Any = None, budget: Budget = DEFAULT_BUDGET) -> Verdict:
         """As :meth:`BaseSolver.check`; asks for one model more than ``expected`` lists, to see there are no others."""
         wanted = _expected_sets(expected)
-        if wanted is not None:
-            budget = budget.replace(max_models=max(budget.max_models, len(wanted) + 1))
+        if wanted is not None and len(wanted) + 1 > budget.max_models:
+            budget = budget.replace(max_models=len(wanted) + 1)
         return super().check(program, input, expected, budget)
 
     def values_equal(self, value: Any, expected: Any) -> bool:
@@ -201,10 +201,15 @@ class ClingoSolver(BaseSolver):
         return self._guarded(program, budget, body)
 
     # -- internals -------------------------------------------------------------------------
-    def _session(self, program: str, input: Any, budget: Budget, extra: str = "") -> ClingoSession:
+    def _session(self, program: str, input: Any, budget: Budget, extra: str = "", models: int = 1) -> ClingoSession:
         """A session with ``program``, ``input`` and ``extra`` added (each filtered apart) and ``base`` grounded."""
         session = ClingoSession(
-            program, functions=self.functions, max_atoms=budget.max_value_size, parts=(), arguments=self.search
+            program,
+            functions=self.functions,
+            max_atoms=budget.max_value_size,
+            parts=(),
+            arguments=self.search,
+            models=models,
         )
         for text in (facts_text(input) if input is not None else "", extra):
             if text:

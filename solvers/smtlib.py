@@ -24,8 +24,7 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Union
+from typing import NamedTuple, Union
 
 from nesy.errors import ProgramRejected
 
@@ -52,9 +51,8 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Atom:
-    """One token that is not a parenthesis.
+class Atom(NamedTuple):
+    """One token that is not a parenthesis (an immutable tuple: thousands are made per program).
 
     Attributes:
         text: The token exactly as written (safe to hand back to an SMT-LIB parser).
@@ -81,8 +79,7 @@ class Atom:
         return self.text
 
 
-@dataclass(frozen=True)
-class SList:
+class SList(NamedTuple):
     """A parenthesised list of s-expressions, with the position of its ``(``."""
 
     items: tuple["SExpr", ...]
@@ -123,10 +120,13 @@ def read_sexprs(text: str, max_depth: int = MAX_DEPTH) -> list[SExpr]:
         ['x', '|a b|', '"q""q"', '#b01', '1.5']
     """
     stack: list[tuple[list[SExpr], int, int]] = [([], 0, 0)]
-    offset = 0
+    items = stack[-1][0]
+    offset, end = 0, len(text)
     line, line_start = 1, 0  # tracked as tokens pass: positions cost O(1) each, not O(offset)
-    while offset < len(text):
-        match = _TOKEN.match(text, offset)
+    one_line = "\n" not in text
+    match_at = _TOKEN.match
+    while offset < end:
+        match = match_at(text, offset)
         column = offset - line_start + 1
         if match is None:
             char = text[offset]
@@ -134,21 +134,22 @@ def read_sexprs(text: str, max_depth: int = MAX_DEPTH) -> list[SExpr]:
                 char, f"unexpected character {char!r}"
             )
             raise ProgramRejected(f"{what} at line {line}, column {column}")
-        kind = match.lastgroup or ""
+        kind = match.lastgroup
         if kind == "open":
             if len(stack) > max_depth:
                 raise ProgramRejected(f"nesting deeper than {max_depth} at line {line}, column {column}")
             stack.append(([], line, column))
+            items = stack[-1][0]
         elif kind == "close":
             if len(stack) == 1:
                 raise ProgramRejected(f"unbalanced parentheses: unexpected ')' at line {line}, column {column}")
-            items, open_line, open_column = stack.pop()
-            stack[-1][0].append(SList(tuple(items), open_line, open_column))
-        elif kind not in ("space", "comment"):
-            kind = "symbol" if kind == "quoted" else kind
-            stack[-1][0].append(Atom(match.group(), kind, line, column))
+            done, open_line, open_column = stack.pop()
+            items = stack[-1][0]
+            items.append(SList(tuple(done), open_line, open_column))
+        elif kind != "space" and kind != "comment":
+            items.append(Atom(match.group(), "symbol" if kind == "quoted" else kind, line, column))
         offset = match.end()
-        if kind in ("space", "string", "quoted", "symbol"):  # the tokens that may span lines
+        if not one_line and kind in ("space", "string", "quoted", "symbol"):  # the tokens that may span lines
             newlines = text.count("\n", match.start(), offset)
             if newlines:
                 line += newlines

@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 #: Exit codes by which a solver library says it ran out of memory (z3 exits with 101).
 MEMOUT_EXIT_CODES = {101: "z3 ran out of memory"}
 STARTUP_SECONDS = 120.0  #: how long a worker may take to start and unpickle its solvers
+#: A chunk is sent ahead, to wait in a busy worker's socket buffer, only below this size, so that the
+#: parent's send can never block on a worker that is itself blocked sending results.
+PIPELINE_BYTES = 64 * 1024
 
 
 def hard_limit(wall_seconds: float) -> float:
@@ -52,24 +55,32 @@ class _Worker:
     isolation: str = "starting"
     sent: set[str] = field(default_factory=set)
     inflight: deque = field(default_factory=deque)  # (position, job) in the order the worker runs them
+    chunks: deque = field(default_factory=deque)  # tasks still unanswered in each chunk sent, oldest first
     beacon: Beacon | None = None
-    loaded: bool = False
+    unloaded: int = 0  # chunks sent whose "loaded" message has not arrived yet
     clock: float = 0.0  # when the chunk was sent, or the last message arrived
 
-    def running(self) -> tuple[int, float]:
-        """Index into ``inflight`` of the task the worker is running, and when it started."""
+    def running(self) -> tuple[int, float, bool]:
+        """Index into ``inflight`` of the task the worker is running, when it started, and whether
+        the beacon says so (else: the oldest task, timed from the last message)."""
         now = self.beacon.read() if self.beacon is not None else None
         if now is not None:
             for index, (position, _) in enumerate(self.inflight):
                 if position == now[0]:
-                    return index, now[1]
-        return 0, self.clock
+                    return index, now[1], True
+        return 0, self.clock, False
 
     def deadline(self) -> float:
-        if not self.loaded:
+        index, started, known = self.running()
+        if not known and self.unloaded:  # between chunks: unpickling solvers may take a while
             return self.clock + STARTUP_SECONDS
-        index, started = self.running()
         return started + hard_limit(self.inflight[index][1].budget.wall_seconds)
+
+    def answered(self, count: int = 1) -> None:
+        """Count ``count`` results of the oldest chunk."""
+        self.chunks[0] -= count
+        if self.chunks[0] <= 0:
+            self.chunks.popleft()
 
 
 def _wait(process: subprocess.Popen, seconds: float) -> int | None:
@@ -158,25 +169,45 @@ class LocalExecutor(Executor):
         return sid, self._blobs[sid]
 
     # -- scheduling -------------------------------------------------------------------------
-    def _send_chunk(self, worker: _Worker, chunk: list[tuple[int, Job]]) -> None:
+    def _chunk_message(self, worker: _Worker, chunk: list[tuple[int, Job]]) -> tuple[bytes, list[str]]:
+        """The pickled ``chunk`` message for ``worker`` and the solver ids it ships for the first time."""
         new_solvers, tasks = {}, []
         for position, job in chunk:
             sid, blob = self._blob(job.solver)
             if sid not in worker.sent:
                 new_solvers[sid] = blob
-                worker.sent.add(sid)
             tasks.append((position, sid, job.mode, job.program, job.input, job.expected, job.budget))
+        return pickle.dumps(("chunk", new_solvers, tasks), protocol=pickle.HIGHEST_PROTOCOL), list(new_solvers)
+
+    def _send_chunk(self, worker: _Worker, pending: deque, size: int) -> bool:
+        """Send the next ``size`` pending tasks to ``worker``; False (nothing sent) when the worker is
+        still busy with a chunk and this one is too large to wait in its socket buffer."""
+        chunk = [pending[i] for i in range(min(size, len(pending)))]
+        payload, new_sids = self._chunk_message(worker, chunk)
+        if worker.inflight and len(payload) > PIPELINE_BYTES:
+            return False
+        for _ in chunk:
+            pending.popleft()
+        worker.sent.update(new_sids)
+        if not worker.inflight:
+            worker.clock = time.monotonic()
         worker.inflight.extend(chunk)
-        worker.loaded = False
-        worker.clock = time.monotonic()
-        worker.conn.send(("chunk", new_solvers, tasks))
+        worker.chunks.append(len(chunk))
+        worker.unloaded += 1
+        worker.conn.send_bytes(payload)
+        return True
+
+    def _ahead(self, pending: int, chunk: int) -> int:
+        """Chunks a worker may hold: two while every worker can have a full one more, else one (the
+        tail is shared out to idle workers only)."""
+        return 2 if pending >= chunk * self.n_workers else 1
 
     def _fail_current(self, worker: _Worker, verdict: Verdict, pending: deque, on_result) -> None:
-        index, _ = worker.running()  # the beacon names the culprit, even with results still unsent
+        index, _, _ = worker.running()  # the beacon names the culprit, even with results still unsent
         position, _ = worker.inflight[index]
         del worker.inflight[index]
         on_result(position, verdict)
-        pending.extendleft(reversed(worker.inflight))  # the rest of the chunk runs again elsewhere
+        pending.extendleft(reversed(worker.inflight))  # the rest of its chunks run again elsewhere
         worker.inflight.clear()
         self._replace(worker)
 
@@ -188,9 +219,12 @@ class LocalExecutor(Executor):
         pending: deque = deque(enumerate(jobs))
         chunk = self.chunk_size or max(1, min(64, len(jobs) // (self.n_workers * 4)))
         while pending or any(w.inflight for w in self._workers):
+            # Each worker gets one chunk to run and, when there is enough work, the next one waiting
+            # in its socket, so that it never sits idle while its results travel back.
             for worker in self._workers:
-                if not worker.inflight and pending:
-                    self._send_chunk(worker, [pending.popleft() for _ in range(min(chunk, len(pending)))])
+                while pending and len(worker.chunks) < self._ahead(len(pending), chunk):
+                    if not self._send_chunk(worker, pending, chunk):
+                        break
             busy = [w for w in self._workers if w.inflight]
             timeout = max(0.0, min(w.deadline() for w in busy) - time.monotonic())
             ready = wait([w.conn for w in busy], timeout)
@@ -199,14 +233,14 @@ class LocalExecutor(Executor):
                     self._receive(worker, pending, on_result)
             now = time.monotonic()
             for worker in [w for w in self._workers if w.inflight and w.deadline() <= now]:
-                index, started = worker.running()
-                elapsed = now - (started if worker.loaded else worker.clock)
+                index, started, known = worker.running()
                 budget = worker.inflight[index][1].budget.wall_seconds
-                what = "worker did not start" if not worker.loaded else f"killed after {elapsed:.2f} s"
+                started_task = known or not worker.unloaded
+                what = f"killed after {now - started:.2f} s" if started_task else "worker did not start"
                 verdict = Verdict(
                     Status.TIMEOUT,
                     message=f"{what}: the wall-clock budget is {budget:g} s",
-                    stats={"wall_seconds": elapsed},
+                    stats={"wall_seconds": now - started},
                 )
                 self._fail_current(worker, verdict, pending, on_result)
 
@@ -219,12 +253,13 @@ class LocalExecutor(Executor):
                     worker.isolation = message[1]
                     worker.beacon.unlink()
                 elif kind == "loaded":
-                    worker.loaded, worker.clock = True, time.monotonic()
+                    worker.unloaded, worker.clock = max(0, worker.unloaded - 1), time.monotonic()
                 elif kind == "results":
                     for answered, verdict in message[1]:
                         position, job = worker.inflight.popleft()
                         if position != answered:
                             raise RuntimeError(f"worker answered task {answered}, expected {position}")
+                        worker.answered()
                         on_result(position, verdict)
                     worker.clock = time.monotonic()
         except (EOFError, OSError):

@@ -18,6 +18,7 @@ from typing import Any
 
 from nesy.executor.beacon import Beacon
 from nesy.executor.isolation import MemoryCap, isolate
+from nesy.limits import own_alarm
 from nesy.verdict import Status, Verdict
 
 
@@ -68,6 +69,7 @@ def main(fd: int, beacon_path: str) -> None:
 def serve(conn, beacon: Beacon) -> None:
     """Answer the parent's messages on ``conn`` until it says stop or goes away."""
     conn.send(("hello", isolate()))
+    own_alarm()  # nesy's soft-limit handler stays installed: each check then only sets the timer
     solvers: dict[str, Any] = {}
     load_errors: dict[str, str] = {}
     while True:
