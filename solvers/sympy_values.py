@@ -37,6 +37,8 @@ from typing import Any, Callable, Iterator
 
 import sympy
 
+from nesy.errors import SolverTimeout
+
 _MAX_JSON_INT_BITS = 13_000  # about 3900 decimal digits: below Python's int-to-str guard of 4300 digits
 _CERTIFICATE_CHARS = 2_000
 
@@ -88,6 +90,8 @@ def certificate(value: Any) -> dict[str, str]:
         for key, printer in (("srepr", sympy.srepr), ("latex", sympy.latex)):
             try:
                 out[key] = _cut(printer(value))
+            except (SolverTimeout, MemoryError):
+                raise  # the budget ran out while printing: a timeout, never "not printable"
             except Exception as exc:  # a printer that cannot handle this value: leave the field out
                 out[key] = f"<not printable: {type(exc).__name__}>"
         return out

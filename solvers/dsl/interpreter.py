@@ -68,6 +68,8 @@ def short_repr(value: Any, limit: int = 80) -> str:
         return f"<int of {value.bit_length()} bits>"
     try:
         text = _REPR.repr(value)
+    except (SolverTimeout, MemoryError):
+        raise  # the budget ran out while printing: never swallowed as a failed repr
     except Exception as exc:  # a custom __repr__ that fails
         text = f"<{type(value).__name__}: repr failed ({type(exc).__name__})>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -79,6 +81,8 @@ def value_size(value: Any) -> int | None:
         return None
     try:
         return len(value)
+    except (SolverTimeout, MemoryError):
+        raise
     except Exception:
         return None
 
