@@ -14,15 +14,19 @@ Example:
     False
     >>> check_key("fp", "run", "p", None, 1, None) == check_key("fp", "run", "p", None, 2, None)
     True
+    >>> a == content_hash("check/v1", "fp", "check", "x + 1", {"x": 1}, 2, Budget().to_dict())
+    True
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from functools import lru_cache
 from typing import Any, Mapping
 
 from nesy.budget import Budget
-from nesy.hashing import content_hash
+from nesy.hashing import canonical_json, content_hash
 
 MODES = ("run", "check")
 
@@ -55,10 +59,30 @@ def check_key(
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    budget_dict = budget.to_dict() if isinstance(budget, Budget) else (dict(budget) if budget is not None else None)
-    return content_hash(
-        "check/v1", backend_fingerprint, mode, program, input, expected if mode == "check" else None, budget_dict
+    if isinstance(budget, Budget):
+        budget_text = _budget_json(budget)
+    else:
+        budget_text = canonical_json(dict(budget) if budget is not None else None)
+    # The canonical JSON of the list of parts, assembled part by part (the same text as
+    # content_hash of the parts gives), so that the parts shared by a batch are encoded once.
+    parts = (
+        _head_json(backend_fingerprint, mode),
+        canonical_json(program),
+        canonical_json(input),
+        canonical_json(expected if mode == "check" else None),
+        budget_text,
     )
+    return hashlib.sha256(f"[{','.join(parts)}]".encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=256)
+def _budget_json(budget: Budget) -> str:
+    return canonical_json(budget.to_dict())
+
+
+@lru_cache(maxsize=256)
+def _head_json(backend_fingerprint: str, mode: str) -> str:
+    return ",".join(canonical_json(part) for part in ("check/v1", backend_fingerprint, mode))
 
 
 def solver_check_key(

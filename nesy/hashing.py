@@ -27,8 +27,11 @@ def canonical_json(value: Any) -> str:
         return _dumps(_hex_big_ints(value))
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=repr, ensure_ascii=False)
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=repr, ensure_ascii=False)
+    return _ENCODER.encode(value)  # one encoder for every call: json.dumps with options builds a new one each time
 
 
 def _hex_big_ints(value: Any) -> Any:
