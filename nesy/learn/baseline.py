@@ -6,6 +6,7 @@ defaults), no programs, no solver: the usual way compositional generalisation is
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any, Sequence
 
@@ -16,12 +17,19 @@ from nesy.proposer.training import TrainConfig
 
 def seq2seq_baseline(
     train: Sequence[tuple[str, str]], test: Sequence[tuple[str, str]], *, steps: int = 2000, seed: int = 0,
-    batch_size: int = 64,
+    batch_size: int = 64, model: ModelConfig | None = None,
 ) -> dict[str, Any]:
-    """Train for ``steps`` optimiser steps and report greedy exact-match accuracy on ``test``."""
+    """Train for ``steps`` optimiser steps and report greedy exact-match accuracy on ``test``.
+
+    ``model`` sets the sizes (default: :class:`ModelConfig`'s); the position table is made long
+    enough for the longest input and output.
+    """
     longest = max(len(t.split()) for _, t in [*train, *test]) + 2
+    longest_input = max(len(s.split()) for s, _ in [*train, *test]) + 2
+    positions = max(64, longest + 8, longest_input + 8)
+    sizes = model or ModelConfig()
     config = Seq2SeqConfig(
-        model=ModelConfig(max_positions=max(64, longest + 8), seed=seed),
+        model=dataclasses.replace(sizes, max_positions=positions, seed=seed),
         train=TrainConfig(batch_size=batch_size, seed=seed),
         max_new_tokens=longest,
         batch_size=256,

@@ -7,6 +7,11 @@ ran but missed its answer is kept, relabelled, as a correct example for the outp
 Items nothing verified for go to abduction (a solver-backed search for programs consistent with
 the answer); then the proposer is fitted on the verified programs. Metrics of every round are
 appended to ``rounds.jsonl`` beside the trace store, and a rerun after a crash resumes from them.
+
+Annotated programs (``gold``) are verified like any other, stored with origin ``gold``, fitted on
+before the first round and kept in every later fit as anchors. A ``monitor`` may measure the
+proposer after each round's fit (for example on held-out items); its dict lands in the round's
+``extra``. Every round also counts the verdict statuses of its sampled candidates.
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from collections import Counter
+from typing import Any, Callable, Mapping, Sequence
 
 from nesy.budget import Budget
+from nesy.errors import NesyError
 from nesy.executor import Executor, Job
 from nesy.learn.metrics import RoundMetrics, round_metrics
 from nesy.learn.task import Item, Task
@@ -31,6 +38,7 @@ from nesy.verdict import Status, Verdict
 log = logging.getLogger(__name__)
 
 Abducer = Callable[[Sequence[tuple[str, str]]], dict[str, str]]  #: (input, answer) pairs -> {input: program}
+Monitor = Callable[[int], "dict[str, Any] | None"]  #: round number -> measurements after that round's fit
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,13 @@ class LoopConfig:
     start_fraction: float = 0.25
     batch_size: int = 512
     keep_per_item: int = 4
+    best_first: bool = False  #: verify each item's best candidate first, the others only where it fails
+    fit_on: str = "first"  #: fit on each item's first verified programs, or the "latest" ones (gold always kept)
     budget: Budget = field(default_factory=lambda: Budget(wall_seconds=5.0, memory_mb=512))
+
+    def __post_init__(self) -> None:
+        if self.fit_on not in ("first", "latest"):
+            raise NesyError(f"LoopConfig.fit_on must be 'first' or 'latest', got {self.fit_on!r}")
 
 
 @dataclass
@@ -66,6 +80,8 @@ class SelfTrainer:
         abducer: Called with (input, answer) pairs when items have no verified program.
         config: Loop settings.
         progress: Progress display.
+        gold: Annotated programs by item id (verified, then fitted on before the first round).
+        monitor: Called with the round number after each round's fit.
     """
 
     def __init__(
@@ -77,8 +93,11 @@ class SelfTrainer:
         abducer: Abducer | None = None,
         config: LoopConfig = LoopConfig(),
         progress: Progress | None = None,
+        gold: Mapping[str, str] | None = None,
+        monitor: Monitor | None = None,
     ) -> None:
         self.task, self.proposer, self.executor = task, proposer, executor
+        self.gold, self.monitor = dict(gold or {}), monitor
         self.run_dir = Path(run_dir)
         self.store = TraceStore.for_run(self.run_dir)
         self.executor.cache = self.store.as_cache()  # the same check is never paid twice, across restarts
@@ -116,6 +135,8 @@ class SelfTrainer:
         traces.append(self._trace(item, program, verdict, origin, round_))
         if verdict.status is Status.OK:
             programs = self.verified.setdefault(item.id, [])
+            if program in programs and self.config.fit_on == "latest":
+                programs.remove(program)  # verified again: now the latest
             if program not in programs:
                 programs.append(program)
             return True
@@ -140,10 +161,26 @@ class SelfTrainer:
         ]
         return self.executor.map(jobs)
 
-    def _sample(self, pool: list[Item], round_: int, traces: list) -> tuple[int, int, int, int, int]:
-        """Propose and verify; returns (top1_ok, any_ok, sampled, verified, distinct_sampled)."""
+    def _verify_candidates(self, flat: list[tuple[Item, str, int]]) -> list[Verdict | None]:
+        """Verdicts for ``(item, program, rank)`` candidates; None for those ``best_first`` skipped."""
+        pairs = [(item, program) for item, program, _ in flat]
+        if not self.config.best_first:
+            return list(self._verify(pairs))
+        verdicts: list[Verdict | None] = [None] * len(flat)
+        first = [i for i, (_, _, rank) in enumerate(flat) if rank == 0]
+        for i, verdict in zip(first, self._verify([pairs[i] for i in first])):
+            verdicts[i] = verdict
+        solved = {flat[i][0].id for i in first if verdicts[i].status is Status.OK}
+        rest = [i for i, (item, _, rank) in enumerate(flat) if rank and item.id not in solved]
+        for i, verdict in zip(rest, self._verify([pairs[i] for i in rest])):
+            verdicts[i] = verdict
+        return verdicts
+
+    def _sample(self, pool: list[Item], round_: int, traces: list) -> tuple[int, int, int, int, int, Counter]:
+        """Propose and verify; returns (top1_ok, any_ok, sampled, verified, distinct_sampled, statuses)."""
         advance = self.progress.task(f"round {round_}: propose + verify", total=len(pool))
         top1 = any_ok = sampled = verified = 0
+        statuses: Counter = Counter()
         distinct: set[str] = set()
         pending: list[tuple[list[tuple[Item, str, int]], Future]] = []
         with ThreadPoolExecutor(max_workers=1) as verifier:  # solving overlaps the next batch's inference
@@ -151,19 +188,22 @@ class SelfTrainer:
                 batch = pool[start : start + self.config.batch_size]
                 proposals = self.proposer.propose([item.input for item in batch], self.config.k)
                 flat = [(item, c.program, rank) for item, cands in zip(batch, proposals) for rank, c in enumerate(cands)]
-                pending.append((flat, verifier.submit(self._verify, [(item, p) for item, p, _ in flat])))
+                pending.append((flat, verifier.submit(self._verify_candidates, flat)))
                 advance(len(batch))
             for flat, future in pending:
                 ok_items: set[str] = set()
                 for (item, program, rank), verdict in zip(flat, future.result()):
+                    if verdict is None:
+                        continue
                     sampled += 1
+                    statuses[verdict.status.value] += 1
                     distinct.add(program)
                     if self._record(item, program, verdict, Origin.SAMPLED, round_, traces):
                         verified += 1
                         top1 += rank == 0
                         ok_items.add(item.id)
                 any_ok += len(ok_items)
-        return top1, any_ok, sampled, verified, len(distinct)
+        return top1, any_ok, sampled, verified, len(distinct), statuses
 
     def _abduce(self, pool: list[Item], round_: int, traces: list) -> int:
         unsolved = [item for item in pool if item.id not in self.verified]
@@ -176,9 +216,29 @@ class SelfTrainer:
             for (item, program), verdict in zip(found, self._verify(found))
         )
 
+    def _anchor(self) -> None:
+        """Verify the annotated programs, store them as gold traces and fit on them."""
+        by_id = {item.id: item for item in self.task.items}
+        found = [(by_id[i], program) for i, program in self.gold.items() if i in by_id]
+        traces: list[Trace] = []
+        accepted = sum(
+            self._record(item, program, verdict, Origin.GOLD, 0, traces)
+            for (item, program), verdict in zip(found, self._verify(found))
+        )
+        if accepted < len(self.gold):
+            log.warning("%d of %d annotated programs did not verify (or name no item)", len(self.gold) - accepted, len(self.gold))
+        self.store.add_many(traces)
+        self._fit()
+
     def _fit(self) -> None:
         by_id = {item.id: item for item in self.task.items}
-        pairs = [(by_id[i].input, p) for i, programs in self.verified.items() for p in programs[: self.config.keep_per_item]]
+        keep = self.config.keep_per_item
+        pairs = []
+        for i, programs in self.verified.items():
+            chosen = programs[-keep:] if self.config.fit_on == "latest" else programs[:keep]
+            if self.gold.get(i) in programs and self.gold[i] not in chosen:
+                chosen = [self.gold[i], *chosen]  # annotated programs stay anchors
+            pairs += [(by_id[i].input, p) for p in chosen]
         if pairs:
             self.proposer.fit(pairs)
 
@@ -191,6 +251,8 @@ class SelfTrainer:
             self._restore()
             self._fit()
             log.info("resumed after %d completed round(s), %d items verified", resumed, len(self.verified))
+        elif self.gold:
+            self._anchor()
         n = len(self.curriculum)
         for round_ in range(resumed, self.config.rounds):
             if history and history[-1].pool == n and history[-1].never_solved == 0.0:
@@ -198,16 +260,18 @@ class SelfTrainer:
             round_start = time.perf_counter()
             pool = self.curriculum[: max(1, min(n, math.ceil(n * self.config.start_fraction * 2**round_)))]
             traces: list[Trace] = []
-            top1, any_ok, sampled, verified, distinct = self._sample(pool, round_, traces)
+            top1, any_ok, sampled, verified, distinct, statuses = self._sample(pool, round_, traces)
             abduced = self._abduce(pool, round_, traces)
             self.store.add_many(traces)
             self._fit()
+            seconds = time.perf_counter() - round_start  # the monitor's measuring is not training time
+            extra = self.monitor(round_) if self.monitor is not None else None
             metrics = round_metrics(
                 round_, pool=len(pool), top1_ok=top1, any_ok=any_ok,
                 distinct_verified=[len(self.verified.get(item.id, [])) for item in pool],
                 sampled=sampled, verified=verified, distinct_sampled=distinct,
                 never_solved=1 - sum(1 for item in self.task.items if item.id in self.verified) / max(1, n),
-                abduced=abduced, seconds=time.perf_counter() - round_start,
+                abduced=abduced, seconds=seconds, statuses=statuses, extra=extra,
             )
             with open(self._rounds_file(), "a") as f:
                 f.write(json.dumps(metrics.to_dict()) + "\n")

@@ -5,12 +5,18 @@ Example:
     ...                   distinct_sampled=4, never_solved=0.0, abduced=0, seconds=1.0)
     >>> m.pass_at_k, m.acceptance_rate, m.diversity
     (1.0, 0.75, 1.0)
+    >>> round_metrics(0, pool=1, top1_ok=0, any_ok=0, distinct_verified=[0], sampled=4, verified=0, distinct_sampled=4,
+    ...               never_solved=1.0, abduced=0, seconds=1.0, statuses={"rejected": 1, "mismatch": 3}).rejected_share
+    0.25
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Mapping, Sequence
+
+#: Verdicts that mean the solver did not accept the program at all (syntax, refused constructs, limits).
+REJECTING = ("rejected", "error", "timeout", "memout", "unknown")
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,9 @@ class RoundMetrics:
         diversity: Distinct programs / sampled candidates (falls toward 0 when outputs collapse).
         abduced: Items solved by abduction this round.
         seconds: Wall time of the round.
+        statuses: Verdict status -> count, over the sampled candidates.
+        rejected_share: Share of sampled candidates the solver did not accept (see :data:`REJECTING`).
+        extra: Whatever the trainer's ``monitor`` measured after the round (e.g. held-out accuracy).
     """
 
     round: int
@@ -40,6 +49,9 @@ class RoundMetrics:
     diversity: float
     abduced: int
     seconds: float
+    statuses: dict[str, int] = field(default_factory=dict)
+    rejected_share: float = 0.0
+    extra: dict[str, Any] | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -58,6 +70,8 @@ def round_metrics(
     never_solved: float,
     abduced: int,
     seconds: float,
+    statuses: Mapping[str, int] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> RoundMetrics:
     """Build :class:`RoundMetrics` from raw counts (empty denominators give 0)."""
 
@@ -75,4 +89,7 @@ def round_metrics(
         ratio(distinct_sampled, sampled),
         abduced,
         seconds,
+        dict(statuses or {}),
+        ratio(sum(n for status, n in (statuses or {}).items() if status in REJECTING), sampled),
+        extra,
     )

@@ -1,0 +1,136 @@
+"""``nesy bench puzzles|kinship|wordproblems --split iid|hard``: a program writer learned by verified self-training.
+
+One module for the three natural-language suites of :mod:`nesy.benchmarks.nlprog`. The learner is
+:func:`nesy.learn.textprog.learn_text_programs`: a sentence-by-sentence seq2seq writer fitted on the
+fragments of at most ``annotated`` training problems (20 by default), then improved on every
+training problem's answer alone by rounds of sample K → check with the suite's solver in the
+sandboxed pool → fit on verified programs. Baselines in the same run: the same writer fitted on the
+annotated programs only, and a direct answer predictor of the same size.
+
+Options (``--set KEY=VALUE``): ``n_train``, ``n_test``, ``annotated``, ``rounds``, ``k`` (programs per
+problem per round), ``per_sentence`` (fragments beam-searched per sentence), ``context`` (previous
+sentences the writer reads), ``monitor`` (test problems scored after each round, for the curve),
+``direct_steps``, ``d_model``, ``layers``, ``baselines`` (0 skips both), ``threads`` (torch CPU threads,
+default 1: the solver workers use the other cores, and on a busy machine one thread was 30x faster
+than two), ``run_dir`` (resumable).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import torch
+
+from nesy.benchmarks.nlprog import Problem, load
+from nesy.benchmarks.seq_common import run_dir_for
+from nesy.budget import Budget
+from nesy.errors import NesyError
+from nesy.learn.fragments import WriterConfig
+from nesy.learn.textprog import TextProblem, TextProgramConfig, learn_text_programs, rounds_plot
+from nesy.progress import Progress
+from nesy.proposer.arch import ModelConfig
+from nesy.proposer.training import TrainConfig
+from nesy.suites import BenchConfig
+
+DEFAULTS = {"n_train": 1000, "n_test": 500, "annotated": 20, "rounds": 6, "k": 32, "per_sentence": 6, "context": 0,
+            "monitor": 100, "direct_steps": 1500, "d_model": 128, "layers": 2, "baselines": 1, "threads": 1}
+QUICK = {"n_train": 60, "n_test": 30, "annotated": 20, "rounds": 2, "k": 8, "per_sentence": 3, "context": 0,
+         "monitor": 0, "direct_steps": 30, "d_model": 128, "layers": 2, "baselines": 1, "threads": 1}
+LEAST = {"annotated": 0, "context": 0, "monitor": 0, "baselines": 0}  #: may be 0; the others must be >= 1
+
+
+def _options(name: str, config: BenchConfig) -> dict[str, Any]:
+    options = dict(QUICK if config.quick else DEFAULTS)
+    unknown = set(config.options) - set(options) - {"run_dir"}
+    if unknown:
+        raise NesyError(f"{name}: unknown option(s) {sorted(unknown)}; known: {', '.join(options)}, run_dir")
+    for key in options:
+        if key in config.options:
+            value = config.options[key]
+            least = LEAST.get(key, 1)
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise NesyError(f"{name}: --set {key}= must be an integer >= {least}, got {value!r}")
+            options[key] = value
+    if options["annotated"] > 20:
+        raise NesyError(f"{name}: --set annotated= is at most 20 (annotated programs are the scarce supervision)")
+    return options
+
+
+def _learner_view(problem: Problem, annotated: bool) -> TextProblem:
+    """What the learner may see: text and answer, and the fragments only of an annotated problem."""
+    return TextProblem(problem.id, problem.sentences, problem.answer, problem.fragments if annotated else None)
+
+
+def _learn_config(options: dict[str, Any], seed: int) -> TextProgramConfig:
+    model = ModelConfig(d_model=options["d_model"], layers=options["layers"], heads=4, ffn_dim=2 * options["d_model"],
+                        max_positions=512, seed=seed)
+    return TextProgramConfig(
+        rounds=options["rounds"], k=options["k"],
+        writer=WriterConfig(per_sentence=options["per_sentence"], context=options["context"]),
+        model=model,
+        train=TrainConfig(batch_size=32, warmup_steps=20, target_accuracy=1.0, label_smoothing=0.1, seed=seed),
+        budget=Budget(wall_seconds=5.0, memory_mb=1024),
+        baselines=bool(options["baselines"]), direct_steps=options["direct_steps"], monitor=options["monitor"], seed=seed,
+    )
+
+
+def _by_size(problems: list[Problem]) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for p in problems:
+        size = next((f"{key}={p.meta[key]}" for key in ("hops", "steps", "n_entities") if key in p.meta), "?")
+        sizes[size] = sizes.get(size, 0) + 1
+    return dict(sorted(sizes.items()))
+
+
+class NlProgSuite:
+    """The shared run; subclasses name the suite."""
+
+    name = "nlprog"
+    description = ""
+    splits = ("iid", "hard")
+
+    def run(self, config: BenchConfig, progress: Progress) -> dict[str, Any]:
+        options = _options(self.name, config)
+        torch.set_num_threads(options["threads"])
+        started = time.perf_counter()
+        data = load(self.name, config.split, options["n_train"], options["n_test"], config.seed)
+        data_seconds = time.perf_counter() - started
+        train = [_learner_view(p, i < options["annotated"]) for i, p in enumerate(data.train)]
+        test = [_learner_view(p, False) for p in data.test]
+        run_dir = run_dir_for(config, f"{self.name}-{config.split}")
+        results = learn_text_programs(train, test, data.solver, run_dir, _learn_config(options, config.seed),
+                                      workers=config.workers, progress=progress)
+        summary = [("annotated programs", results["annotated_programs"]),
+                   ("parse-error rate", f"{results['parse_error_rate']:.4f}")]
+        if "annotated_only" in results:
+            summary.append(("annotated-only writer", f"{results['annotated_only']['accuracy']:.4f}"))
+        return {
+            **results,
+            "backend": data.backend,
+            "data_seconds": data_seconds,
+            "train_sizes": _by_size(data.train),
+            "test_sizes": _by_size(data.test),
+            "options": options,
+            "plots": [rounds_plot(results, f"{self.name}-{config.split}-rounds",
+                                  f"{self.name} ({config.split}): self-training rounds")],
+            "summary": summary,
+        }
+
+
+class PuzzlesSuite(NlProgSuite):
+    name = "puzzles"
+    description = "ordering and logic-grid puzzles -> SMT-LIB on Z3 (unique answers), writer self-trained from <= 20 programs"
+
+
+class KinshipSuite(NlProgSuite):
+    name = "kinship"
+    description = "CLUTRR-style family stories -> ASP facts on clingo, writer self-trained from <= 20 programs"
+
+
+class WordProblemsSuite(NlProgSuite):
+    name = "wordproblems"
+    description = "templated arithmetic/algebra word problems -> SymPy equations, writer self-trained from <= 20 programs"
+
+
+__all__ = ["KinshipSuite", "PuzzlesSuite", "WordProblemsSuite"]

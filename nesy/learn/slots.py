@@ -1,0 +1,151 @@
+"""Copying names and numbers from a sentence into a program: placeholder slots.
+
+A word-level writer cannot output a name it never saw in training. :class:`SlotCopier` replaces
+such tokens by numbered placeholders before the writer reads a sentence and puts them back into
+what it writes, so that a name or number is copied whatever it is. A token becomes a slot when
+
+* it contains a digit (numbers: ``5``, ``3.5``), or
+* it starts with a capital letter and its lower-case form never occurs in the training texts,
+  unless it is a frequent sentence opener: it only ever starts a training sentence, in at least
+  1% of them (and at least 3 times); so ``The`` or ``Who`` stay words, names become slots, or
+* it was never seen in the training texts at all (unseen words at test time).
+
+Slots are numbered ``⟨1⟩, ⟨2⟩, ...`` by first appearance, one per distinct token. In a program
+(target) fragment, the token itself becomes ``⟨i⟩`` and its lower-case form ``⟨il⟩`` (programs
+often spell names in lower case, e.g. ASP constants), also as an ``_``-separated part of an
+identifier (``apples_tom``); :meth:`SlotCopier.restore` inverts both.
+Nothing here knows any task's words: the copier is fitted on the user's texts.
+
+Example:
+    >>> copier = SlotCopier.fitted(["The cat of Ann sees the dog.", "Ann has 3 toys."])
+    >>> abstract, slots = copier.abstract("The dog of Zoe has 12 toys.")
+    >>> abstract, slots
+    ('The dog of ⟨1⟩ has ⟨2⟩ toys.', ('Zoe', '12'))
+    >>> target = copier.abstract_target("owns(zoe, toys_zoe, 12).", slots)
+    >>> target
+    'owns(⟨1l⟩, toys_⟨1l⟩, ⟨2⟩).'
+    >>> copier.restore(target, slots)
+    'owns(zoe, toys_zoe, 12).'
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+#: Tokens of a sentence: slot markers, numbers, words, single punctuation marks.
+WORD = re.compile(r"⟨\w+⟩|\d+(?:\.\d+)?|\w+|[^\w\s]")
+SLOT = re.compile(r"⟨(\d+)(l?)⟩")
+
+
+def _bounded(value: str) -> str:
+    """A pattern for ``value`` as a whole token or an ``_``-separated part of an identifier."""
+    return rf"(?<![A-Za-z0-9.⟨]){re.escape(value)}(?![A-Za-z0-9⟩]|\.\d)"
+
+
+@dataclass
+class SlotCopier:
+    """Decides which tokens are slots and maps text to and from its slotted form.
+
+    Attributes:
+        lower_words: Words seen in lower case in the training texts.
+        seen: Every token seen in the training texts.
+        inside: Capitalised tokens seen somewhere other than at the start of a training text.
+        openers: How often each capitalised token started a training text.
+        texts: How many training texts were seen.
+    """
+
+    lower_words: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)
+    inside: set[str] = field(default_factory=set)
+    openers: Counter = field(default_factory=Counter)
+    texts: int = 0
+
+    @classmethod
+    def fitted(cls, texts: Iterable[str]) -> "SlotCopier":
+        """A copier that knows the words of ``texts`` (training sentences, one per text; never test ones)."""
+        copier = cls()
+        copier.fit(texts)
+        return copier
+
+    def fit(self, texts: Iterable[str]) -> None:
+        """Learn the ordinary words from ``texts`` (pass sentences: a text's first token is sentence-initial)."""
+        for text in texts:
+            self.texts += 1
+            for position, token in enumerate(WORD.findall(text)):
+                self.seen.add(token)
+                if token[:1].islower():
+                    self.lower_words.add(token)
+                elif token[:1].isupper():
+                    if position:
+                        self.inside.add(token)
+                    else:
+                        self.openers[token] += 1
+
+    def is_slot(self, token: str) -> bool:
+        """Whether ``token`` is copied through a placeholder rather than read as a word.
+
+        Example:
+            >>> copier = SlotCopier.fitted(["Who sees Cat?", "Who is Ann?", "Who?", "Ann sees the dog"])
+            >>> copier.is_slot("Cat"), copier.is_slot("Who"), copier.is_slot("The"), copier.is_slot("Zed")
+            (True, False, False, True)
+            >>> copier.is_slot("Ann")
+            True
+        """
+        if token.startswith("⟨") or not (token[:1].isalnum() or token[:1] == "_"):
+            return False
+        if any(ch.isdigit() for ch in token):
+            return True
+        if token[:1].isupper() and token.lower() not in self.lower_words and not self.is_opener(token):
+            return True
+        return bool(self.seen) and token not in self.seen and token.lower() not in self.seen
+
+    def is_opener(self, token: str) -> bool:
+        """Whether ``token`` is a frequent sentence opener (only ever first, in >= 1% of texts, >= 3 times)."""
+        return token not in self.inside and self.openers[token] >= max(3, 0.01 * self.texts)
+
+    def abstract(self, text: str, slots: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...]]:
+        """``text`` with slot tokens replaced by ``⟨i⟩``; returns it and the slot values.
+
+        ``slots`` continues an earlier numbering (so a context sentence and the sentence share it).
+        """
+        values = list(slots)
+        out, last = [], 0
+        for match in WORD.finditer(text):
+            token = match.group()
+            if self.is_slot(token):
+                if token not in values:
+                    values.append(token)
+                out.append(text[last : match.start()] + f"⟨{values.index(token) + 1}⟩")
+                last = match.end()
+        out.append(text[last:])
+        return "".join(out), tuple(values)
+
+    @staticmethod
+    def abstract_target(fragment: str, slots: tuple[str, ...]) -> str:
+        """A program fragment with each slot value (exact, or in lower case) replaced by its marker."""
+        # longest values first, so that '12' is not read as a part of '123'
+        for index in sorted(range(len(slots)), key=lambda i: -len(slots[i])):
+            value = slots[index]
+            fragment = re.sub(_bounded(value), f"⟨{index + 1}⟩", fragment)
+            if value.lower() != value:
+                fragment = re.sub(_bounded(value.lower()), f"⟨{index + 1}l⟩", fragment)
+        return fragment
+
+    @staticmethod
+    def restore(fragment: str, slots: tuple[str, ...]) -> str | None:
+        """Put slot values back; None when the fragment names a slot the sentence does not have."""
+        missing = False
+
+        def value(match: re.Match) -> str:
+            nonlocal missing
+            index = int(match.group(1)) - 1
+            if not 0 <= index < len(slots):
+                missing = True
+                return match.group()
+            return slots[index].lower() if match.group(2) else slots[index]
+
+        restored = SLOT.sub(value, fragment)
+        return None if missing else restored
