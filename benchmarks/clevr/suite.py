@@ -2,26 +2,29 @@
 
 CLEVR's images cannot be had here, so scenes are generated in CLEVR's scene-file layout
 (:mod:`~nesy.benchmarks.clevr.scenes`) and questions are programs from CLEVR's nine families
-(:mod:`~nesy.benchmarks.clevr.families`). Learning is not implemented yet; what runs is the
-executor check: ``--check-executors`` (or ``--set check_executors=1``) generates ``n_questions`` questions and runs every
-program on both backends, the ``dsl`` backend (:mod:`~nesy.benchmarks.clevr.dsl_executor`) and the
-``clingo`` backend (:mod:`~nesy.benchmarks.clevr.asp_executor`), sandboxed and batched on all
-workers. ``accuracy`` is their agreement (both give the same answer, or both fail).
+(:mod:`~nesy.benchmarks.clevr.families`) with English text.
 
-Options (``--set KEY=VALUE``): ``check_executors`` (1 to run the check), ``n_questions`` (default
-10000; 500 with ``--quick``), ``n_probes`` (cross-scene programs that may fail, default 1000; 100
-with ``--quick``), ``questions_per_scene`` (default 10).
+By default the run *learns* a question -> program parser from (scene, question, answer) triples
+with zero program annotations (:mod:`~nesy.benchmarks.clevr.learning`, the learner is
+:mod:`nesy.semparse`) and reports ``accuracy`` on held-out questions about held-out scenes.
+``--check-executors`` (or ``--set check_executors=1``) instead runs every generated program on
+both backends, the ``dsl`` backend (:mod:`~nesy.benchmarks.clevr.dsl_executor`) and the
+``clingo`` backend (:mod:`~nesy.benchmarks.clevr.asp_executor`), and reports their agreement.
 
-Splits: ``iid`` (CLEVR's scene distribution), ``cogent`` (scenes in CLEVR-CoGenT's condition A:
-cubes and cylinders in disjoint colour sets), ``hops`` and ``math`` (reserved for the learning
-splits; the check draws them as ``iid``).
+Options (``--set KEY=VALUE``): ``n_train`` (training questions, default 10000; 800 with
+``--quick``; swept by ``nesy report``), ``n_test`` (default 1000; 100 with ``--quick``),
+``rounds`` (parse-and-verify rounds, default 1), ``check_executors`` (1 to run the check),
+``n_questions`` (questions of the check, default 10000), ``n_probes`` (cross-scene programs of
+the check, default 1000), ``questions_per_scene`` (default 10).
+
+Splits: ``iid``, ``cogent`` (train on CLEVR-CoGenT condition A scenes, test on condition B),
+``hops`` (train on zero- and one-hop questions, test on two- and three-hop), ``math`` (not yet).
 
 Example:
-    >>> suite = ClevrSuite()
-    >>> suite.run(BenchConfig(split="iid"), NullProgress())
+    >>> options_of(BenchConfig(split="iid", options={"n_train": 0}))
     Traceback (most recent call last):
     ...
-    nesy.errors.NesyError: clevr: learning is not implemented yet; run the executor check with --check-executors
+    nesy.errors.NesyError: clevr: --set n_train= must be an integer >= 1, got 0
 """
 
 from __future__ import annotations
@@ -36,14 +39,17 @@ from nesy.progress import NullProgress, Progress
 from nesy.suites import BenchConfig
 
 from .check import check_executors
+from .learning import run_learning
 from .questions import GenerationConfig, generate_questions
 from .scenes import SceneConfig
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {"check_executors": 0, "n_questions": 10000, "n_probes": 1000, "questions_per_scene": 10}
-QUICK = {"check_executors": 0, "n_questions": 500, "n_probes": 100, "questions_per_scene": 10}
-LEAST = {"check_executors": 0, "n_questions": 1, "n_probes": 0, "questions_per_scene": 1}
+DEFAULTS = {"check_executors": 0, "n_questions": 10000, "n_probes": 1000, "questions_per_scene": 10,
+            "n_train": 10000, "n_test": 1000, "rounds": 1}
+QUICK = {"check_executors": 0, "n_questions": 500, "n_probes": 100, "questions_per_scene": 10,
+         "n_train": 800, "n_test": 100, "rounds": 1}
+LEAST = {"check_executors": 0, "n_questions": 1, "n_probes": 0, "questions_per_scene": 1, "n_train": 1, "n_test": 1, "rounds": 0}
 
 
 def options_of(config: BenchConfig) -> dict[str, int]:
@@ -62,17 +68,23 @@ def options_of(config: BenchConfig) -> dict[str, int]:
 
 
 class ClevrSuite:
-    """CLEVR-style questions on generated scenes; for now the agreement check of the dsl and clingo executors."""
+    """CLEVR-style questions on generated scenes: a parser learned from answers alone, or the executor check."""
 
     name = "clevr"
-    description = "CLEVR-style programs on generated scenes; --check-executors checks the dsl and clingo executors agree"
+    description = "CLEVR-style questions: a question->program parser learned from answers alone (--check-executors: dsl vs clingo)"
     splits = ("iid", "cogent", "hops", "math")
 
     def run(self, config: BenchConfig, progress: Progress | None = None) -> dict[str, Any]:
         options = options_of(config)
-        if not options["check_executors"]:
-            raise NesyError("clevr: learning is not implemented yet; run the executor check with --check-executors")
         progress = progress or NullProgress()
+        if not options["check_executors"]:
+            if config.split == "math":
+                raise NesyError("clevr: the math split has no learning run yet; use iid, cogent or hops")
+            with make_executor(workers=config.workers, cache=False) as pool:
+                results = run_learning(config.split or "iid", options, seed=config.seed, pool=pool, progress=progress)
+                results["workers"] = getattr(pool, "n_workers", None)
+            results["options"] = options
+            return results
         scene_config = SceneConfig(cogent="A") if config.split == "cogent" else SceneConfig()
         generation = GenerationConfig(
             n_questions=options["n_questions"], seed=config.seed, questions_per_scene=options["questions_per_scene"],

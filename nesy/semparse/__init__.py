@@ -1,10 +1,12 @@
-"""Semantic parsing from answers alone: the pieces a question -> program learner is built from.
+"""Semantic parsing from answers alone: a question -> program parser learned with no program given.
 
 * :mod:`~nesy.semparse.enumerate`: programs of a typed DSL consistent with one answer in one world
-  (bottom-up, observational equivalence, optional required constants).
+  (bottom-up, observational equivalence, optional required constants, optionally projective).
 * :mod:`~nesy.semparse.lexicon`: which words stand for which constants, by EM over the constant
   sets of each question's consistent programs.
-
-The parser that uses them (lexicon-constrained abduction feeding the verified self-training loop)
-is not built yet.
+* :mod:`~nesy.semparse.tree`: program trees (read from search results, run in process).
+* :mod:`~nesy.semparse.grammar`: rules read off an aligned (question, program) pair, one per span.
+* :mod:`~nesy.semparse.parser`: k-best chart parsing with rule counts.
+* :mod:`~nesy.semparse.learner`: lexicon, candidates, agreement across questions (hard EM),
+  parse-and-verify self-training: :func:`~nesy.semparse.learner.learn_parser`.
 """

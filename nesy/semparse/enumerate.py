@@ -53,11 +53,14 @@ class Found:
         program: Call syntax (``count(filter_color(scene(), red))``).
         constants: The constants it uses, in the order they appear.
         size: Number of nodes (primitives and constants).
+        slots: With required ``constants``: for each constant of the program, in order, the
+            position in ``constants`` it stands for (so a word order can be read off).
     """
 
     program: str
     constants: tuple[str, ...]
     size: int
+    slots: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class _State:
     used: Any  #: bit mask over the required constants, or a sorted tuple of constant names
     size: int
     constants: tuple[str, ...]
+    slots: tuple[int, ...] = ()
 
 
 def _same_answer(value: Any, answer: Any) -> bool:
@@ -90,6 +94,10 @@ def consistent_programs(
     bind: Callable[[], ContextManager[Any]] | None = None,
     max_states: int = 200_000,
     deadline: float | None = None,
+    ordered: bool = False,
+    every: bool = False,
+    max_found: int = 1000,
+    slack: int | None = None,
 ) -> list[Found]:
     """Smallest programs whose value is ``answer`` (one per set of constants used).
 
@@ -101,6 +109,14 @@ def consistent_programs(
         bind: Called once around the search to make the world visible to the primitives.
         max_states: Stop growing once this many states are kept.
         deadline: ``time.monotonic()`` value after which the search stops with what it has.
+        ordered: With ``constants`` (given in the order of the words they stand for): every
+            sub-program must use a contiguous run of them (a projective, phrase-structure bias:
+            each sub-program stands for a span of the question).
+        every: Keep more programs whose value is the answer than the first per set of constants:
+            the first for each top call, its arguments' calls and their constants (sub-programs
+            are still one per state).
+        max_found: With ``every``, stop collecting after this many.
+        slack: Stop once programs this many nodes larger than the first one found have been built.
 
     Returns:
         Programs in order of size (with ``constants`` given: only those that use all of them).
@@ -115,14 +131,24 @@ def consistent_programs(
     found: list[Found] = []
     full = (1 << len(required)) - 1 if required is not None else None
 
-    def keep(state: _State) -> None:
+    splits: set[Any] = set()
+
+    def keep(state: _State, split: Any = None) -> None:
         key = (state.type, state.used, _key(state.value))
-        if key in seen:
+        if ordered and full is not None and not _contiguous(state.used):
             return
+        if key in seen:
+            if every and len(found) < max_found and _same_answer(state.value, answer) and (full is None or state.used == full):
+                if split is None or split not in splits:
+                    splits.add(split)
+                    found.append(Found(state.text, state.constants, state.size, state.slots))
+            return
+        if split is not None:
+            splits.add(split)
         seen.add(key)
         by_size[state.size][state.type].append(state)
         if _same_answer(state.value, answer) and (full is None or state.used == full):
-            found.append(Found(state.text, state.constants, state.size))
+            found.append(Found(state.text, state.constants, state.size, state.slots))
 
     with (bind() if bind else nullcontext()):
         if required is None:
@@ -133,21 +159,35 @@ def consistent_programs(
                 if name not in dsl.constants:
                     raise NesyError(f"constant {name!r} is not declared in DSL {dsl.name!r}")
                 c = dsl.constants[name]
-                keep(_State(name, _type_name(c.type, f"constant {name}"), c.value, 1 << i, 1, (name,)))
+                keep(_State(name, _type_name(c.type, f"constant {name}"), c.value, 1 << i, 1, (name,), (i,)))
         for size in range(1, max_size + 1):
+            if slack is not None and found and size > found[0].size + slack:
+                break
             for primitive, arg_types, returns in signatures:
                 for args in _argument_tuples(by_size, arg_types, size - 1, required is not None):
+                    used = _union_used(args, required is not None)
+                    if ordered and required is not None and not _contiguous(used):
+                        continue
                     try:
                         value = primitive.impl(*(a.value for a in args))
                     except FAILURES:
                         continue
-                    used = _union_used(args, required is not None)
                     text = f"{primitive.name}({', '.join(a.text for a in args)})"
-                    keep(_State(text, returns, value, used, size, tuple(n for a in args for n in a.constants)))
+                    keep(_State(text, returns, value, used, size, tuple(n for a in args for n in a.constants),
+                                tuple(k for a in args for k in a.slots)),
+                         (primitive.name, tuple((a.text.split("(", 1)[0], a.used) for a in args)) if every else None)
                 if len(seen) >= max_states or (deadline is not None and time.monotonic() > deadline):
                     log.debug("search stopped at size %d with %d states", size, len(seen))
                     return found
     return found
+
+
+def _contiguous(mask: int) -> bool:
+    """Whether the set bits of ``mask`` are one run (``0b0110`` yes, ``0b0101`` no)."""
+    if mask == 0:
+        return True
+    run = mask >> ((mask & -mask).bit_length() - 1)
+    return run & (run + 1) == 0
 
 
 def _key(value: Any) -> Any:

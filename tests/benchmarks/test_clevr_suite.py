@@ -1,4 +1,4 @@
-"""The clevr suite: options, the not-yet-implemented learning, and a small executor check through the harness."""
+"""The clevr suite: options, learning from answers alone, and a small executor check through the harness."""
 
 import json
 import subprocess
@@ -14,19 +14,34 @@ from nesy.suites import REQUIRED_FIELDS, BenchConfig, run_suite
 
 def test_options_have_defaults_and_bad_ones_are_named():
     assert options_of(BenchConfig())["n_questions"] == 10000
+    assert options_of(BenchConfig())["n_train"] == 10000
     assert options_of(BenchConfig(quick=True))["n_questions"] == 500
     assert options_of(BenchConfig(options={"check_executors": 1, "n_questions": 30}))["n_questions"] == 30
+    assert options_of(BenchConfig(options={"n_train": 1000}))["n_train"] == 1000
     for bad, needle in [({"n_question": 3}, "unknown option"), ({"n_questions": 0}, "n_questions"),
-                        ({"check_executors": 2}, "0 or 1"), ({"n_probes": "many"}, "n_probes")]:
+                        ({"check_executors": 2}, "0 or 1"), ({"n_probes": "many"}, "n_probes"),
+                        ({"n_train": 0}, "n_train"), ({"n_test": -1}, "n_test"), ({"rounds": 1.5}, "rounds")]:
         with pytest.raises(NesyError, match=needle):
             options_of(BenchConfig(options=bad))
 
 
-def test_without_the_check_learning_is_refused():
-    with pytest.raises(NesyError, match="learning is not implemented yet"):
-        run_suite(ClevrSuite(), BenchConfig(split="iid", quick=True))
+def test_unknown_splits_and_the_math_split_are_refused_clearly():
+    with pytest.raises(NesyError, match="math split has no learning run"):
+        run_suite(ClevrSuite(), BenchConfig(split="math", quick=True))
     with pytest.raises(NesyError, match="no split 'val'"):
         run_suite(ClevrSuite(), BenchConfig(split="val"))
+
+
+def test_learning_from_answers_alone_reports_accuracy_and_zero_program_annotations():
+    results = run_suite(ClevrSuite(), BenchConfig(split="iid", seed=0, workers=2, options={"n_train": 800, "n_test": 90}))
+    assert set(REQUIRED_FIELDS) <= set(results)
+    assert results["program_annotations"] == 0 and results["sweep"] == "n_train"
+    assert results["n_train"] == 800 and results["n_test"] == 90
+    assert 0.0 <= results["accuracy"] <= results["parsed_share"] <= 1.0
+    assert sum(f["n"] for f in results["per_family"].values()) == 90
+    assert 0.0 <= results["lexicon_accuracy"] <= 1.0 and results["learning"]["searched"] > 0
+    assert results["train_seconds"] > 0 and results["eval_seconds"] > 0
+    json.dumps(results)
 
 
 @pytest.mark.parametrize("split", ["iid", "cogent"])
@@ -50,3 +65,15 @@ def test_nesy_bench_clevr_runs_the_check_from_the_command_line(tmp_path):
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert json.loads(out.read_text())["agreement"] == 1.0
+
+
+@pytest.mark.skipif("clevr" not in suite_names(), reason="the clevr suite is not registered in this install yet")
+def test_nesy_bench_clevr_quick_learns_from_the_command_line(tmp_path):
+    out = tmp_path / "clevr-learn.json"
+    command = [sys.executable, "-m", "nesy.cli.main", "bench", "clevr", "--quick", "--workers", "2", "--no-progress",
+               "--json", str(out)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    results = json.loads(out.read_text())
+    assert results["program_annotations"] == 0 and results["n_train"] == 800 and results["n_test"] == 100
+    assert 0.0 <= results["accuracy"] <= 1.0 and results["train_seconds"] > 0

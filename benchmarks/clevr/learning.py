@@ -1,0 +1,170 @@
+"""``nesy bench clevr`` learning run: a question -> program parser from answers alone, then held-out accuracy.
+
+The splits (training and test questions are on different scenes, drawn with different seeds):
+
+* ``iid``: every family in training and test;
+* ``cogent``: training scenes in CLEVR-CoGenT's condition A (cubes and cylinders take disjoint
+  colour sets), test scenes in condition B (the sets swapped);
+* ``hops``: training on the zero- and one-hop families, test on the two- and three-hop ones.
+
+The learner (:func:`nesy.semparse.learner.learn_parser`) sees only the DSL, question words,
+answers and scenes: no program. Test programs are parsed without the answer and run in the
+sandboxed executor on the ``dsl`` backend. The generator's truth (its words for each value, its
+programs) is used only to *report* how right the learned lexicon is.
+
+Example:
+    >>> train, test = split_configs("hops", n_train=20, n_test=10, seed=0)
+    >>> train.families, test.families
+    (('zero_hop', 'one_hop'), ('two_hop', 'three_hop'))
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections import Counter
+from typing import Any, Sequence
+
+from nesy.errors import NesyError
+from nesy.progress import Progress
+from nesy.semparse.learner import Example, LearnConfig, learn_parser
+from nesy.semparse.tree import to_text as tree_text
+from nesy.verdict import Status
+
+from .dsl_executor import bound_scene, clevr_dsl, dsl_jobs
+from .programs import to_text
+from .questions import GenerationConfig, Question, generate_questions
+from .reference import SceneIndex
+from .scenes import SceneConfig
+from .text import RELATION_WORDS, SYNONYMS
+
+log = logging.getLogger(__name__)
+
+HOPS_TRAIN = ("zero_hop", "one_hop")
+HOPS_TEST = ("two_hop", "three_hop")
+TEST_SEED_OFFSET = 100_003
+
+
+def tokenize(text: str) -> tuple[str, ...]:
+    """Lower-cased words and punctuation marks (a generic split, no vocabulary)."""
+    return tuple(re.findall(r"\w+|[^\w\s]", text.lower()))
+
+
+def split_configs(split: str, *, n_train: int, n_test: int, seed: int, questions_per_scene: int = 10) -> tuple[GenerationConfig, GenerationConfig]:
+    """Generation settings of the training and the test questions of a split."""
+    common = {"questions_per_scene": questions_per_scene}
+    if split in ("iid", "", None):
+        return (GenerationConfig(n_questions=n_train, seed=seed, split="train", **common),
+                GenerationConfig(n_questions=n_test, seed=seed + TEST_SEED_OFFSET, split="test", **common))
+    if split == "cogent":
+        return (GenerationConfig(n_questions=n_train, seed=seed, split="trainA", scenes=SceneConfig(cogent="A"), **common),
+                GenerationConfig(n_questions=n_test, seed=seed + TEST_SEED_OFFSET, split="valB", scenes=SceneConfig(cogent="B"), **common))
+    if split == "hops":
+        return (GenerationConfig(n_questions=n_train, seed=seed, split="train", families=HOPS_TRAIN, **common),
+                GenerationConfig(n_questions=n_test, seed=seed + TEST_SEED_OFFSET, split="test", families=HOPS_TEST, **common))
+    raise NesyError(f"clevr: split {split!r} has no learning run yet (iid, cogent, hops)")
+
+
+def examples_of(scenes: Sequence[dict[str, Any]], questions: Sequence[Question]) -> list[Example]:
+    """Learner examples: words, answer, and a binder of the question's scene (no program)."""
+    index = {s["image_index"]: SceneIndex.of(s) for s in scenes}
+    return [Example(tokenize(q.text), q.answer, lambda ix=index[q.image_index]: bound_scene(ix)) for q in questions]
+
+
+def true_lexicon() -> dict[str, str]:
+    """The generator's words for each value (for reporting the learned lexicon's accuracy only)."""
+    truth = {}
+    for value, words in SYNONYMS.items():
+        for w in words:
+            truth[w], truth[w + "s"] = value, value
+    for relation, phrases in RELATION_WORDS.items():
+        truth[relation] = relation
+    dsl = clevr_dsl()
+    for name in dsl.constants:
+        truth.setdefault(name, name)
+        truth.setdefault(name + "s", name)
+    return truth
+
+
+def _same(value: Any, answer: Any) -> bool:
+    return type(value) is type(answer) and value == answer
+
+
+def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progress: Progress) -> dict[str, Any]:
+    """Generate, learn, evaluate; the results dict of ``nesy bench clevr``."""
+    train_config, test_config = split_configs(split, n_train=options["n_train"], n_test=options["n_test"], seed=seed,
+                                              questions_per_scene=options["questions_per_scene"])
+    started = time.perf_counter()
+    train_scenes, train_questions, _ = generate_questions(train_config)
+    test_scenes, test_questions, _ = generate_questions(test_config)
+    generation_seconds = time.perf_counter() - started
+
+    config = LearnConfig(lexicon_examples=max(300, options["n_train"] // 10), rounds=options["rounds"])
+    stage: dict[str, Any] = {"name": None, "advance": None, "done": 0}
+
+    def report(name: str, done: int, total: int) -> None:
+        if stage["name"] != name:
+            stage.update(name=name, advance=progress.task(name, total), done=0)
+        stage["advance"](done - stage["done"])
+        stage["done"] = done
+
+    started = time.perf_counter()
+    parser, stats = learn_parser(clevr_dsl(), examples_of(train_scenes, train_questions), config, report)
+    train_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    by_image = {s["image_index"]: s for s in test_scenes}
+    programs = [parser.parse(tokenize(q.text)) for q in test_questions]
+    texts = [tree_text(p) if p is not None else None for p in programs]
+    parsed = [i for i, t in enumerate(texts) if t is not None]
+    verdicts = pool.map(dsl_jobs([(texts[i], by_image[test_questions[i].image_index]) for i in parsed]))
+    right = [False] * len(test_questions)
+    for i, v in zip(parsed, verdicts):
+        right[i] = v.status is Status.OK and _same(v.value, test_questions[i].answer)
+    eval_seconds = time.perf_counter() - started
+
+    per_family: dict[str, dict[str, Any]] = {}
+    for q, ok, text in zip(test_questions, right, texts):
+        entry = per_family.setdefault(q.family, {"n": 0, "right": 0, "parsed": 0, "same_program": 0})
+        entry["n"] += 1
+        entry["right"] += ok
+        entry["parsed"] += text is not None
+        entry["same_program"] += text == to_text(q.program)
+    for entry in per_family.values():
+        entry["accuracy"] = entry["right"] / entry["n"]
+    truth = true_lexicon()
+    entries = parser.lexicon.entries
+    lexicon_right = sum(truth.get(w) == c for w, c in entries.items())
+    wrong = [{"question": q.text, "parsed": t, "program": to_text(q.program), "answer": q.answer}
+             for q, ok, t in zip(test_questions, right, texts) if not ok][:20]
+    n_test = len(test_questions)
+    accuracy = sum(right) / n_test if n_test else 0.0
+    return {
+        "accuracy": accuracy,
+        "program_annotations": 0,
+        "n_train": len(train_questions),
+        "n_test": n_test,
+        "sweep": "n_train",
+        "train_seconds": train_seconds,
+        "eval_seconds": eval_seconds,
+        "generation_seconds": generation_seconds,
+        "parsed_share": len(parsed) / n_test if n_test else 0.0,
+        "lexicon_size": len(entries),
+        "lexicon_accuracy": lexicon_right / len(entries) if entries else 0.0,
+        "lexicon": dict(sorted(entries.items())),
+        "learning": stats,
+        "per_family": per_family,
+        "wrong_examples": wrong,
+        "train_scenes": len(train_scenes),
+        "test_scenes": len(test_scenes),
+        "summary": [
+            ("accuracy (held-out scenes)", f"{accuracy:.4f} of {n_test}"),
+            ("program annotations", 0),
+            ("parsed", f"{len(parsed) / n_test if n_test else 0.0:.4f}"),
+            ("lexicon", f"{len(entries)} words, {lexicon_right} right"),
+            ("rules", stats.get("rules")),
+            ("train seconds", f"{train_seconds:.1f}"),
+            ("per family", ", ".join(f"{f} {e['accuracy']:.3f}" for f, e in sorted(per_family.items()))),
+        ],
+    }

@@ -1,0 +1,317 @@
+"""Learn a question -> program parser from (world, question, answer) triples, no programs given.
+
+:func:`learn_parser` gets a typed DSL, and for each training question its words, its answer
+and a way to bind its world (a scene) for the DSL's primitives. Four steps:
+
+1. **Lexicon** (:mod:`~nesy.semparse.lexicon`): on the shortest questions, the constant sets of
+   small answer-consistent programs, and EM over them, say which words stand for which constants.
+2. **Candidates**: for each question with few enough lexicon words, every small *projective*
+   program (:func:`~nesy.semparse.enumerate.consistent_programs` with ``ordered``) that uses
+   exactly those words' constants and gives the answer on the question's world; each is read
+   into grammar rules (:mod:`~nesy.semparse.grammar`).
+3. **Agreement across questions** (hard EM): each question keeps the candidate whose rules are
+   the most frequent in the whole training set, and rule counts are re-estimated from the kept
+   ones. A coincidence of one world rarely agrees with other questions; the true reading does.
+4. **Parse and verify** (self-training): every training question, long ones included, is parsed
+   with the rules so far (:class:`~nesy.semparse.parser.ChartParser`, k best); the best parse
+   whose program gives the answer on its world is kept and the rules are counted again.
+
+Nothing here knows a suite: words, constants, primitives and answers are the caller's.
+
+Example:
+    >>> from contextlib import nullcontext
+    >>> from nesy.solvers.dsl.language import DSL
+    >>> dsl = DSL("arith")
+    >>> _ = dsl.primitive("add", ["int", "int"], "int", lambda a, b: a + b)
+    >>> _ = dsl.primitive("mul", ["int", "int"], "int", lambda a, b: a * b)
+    >>> words = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+    >>> for name, value in words.items():
+    ...     _ = dsl.constant(name, "int", value)
+    >>> examples = [Example(tuple(f"what is {a} plus {b} ?".split()), words[a] + words[b], nullcontext)
+    ...             for a in words for b in words] + [
+    ...            Example(tuple(f"what is {a} times {b} ?".split()), words[a] * words[b], nullcontext)
+    ...             for a in words for b in words] + [
+    ...            Example((a,), words[a], nullcontext) for a in words for _ in range(3)]
+    >>> parser, stats = learn_parser(dsl, examples, LearnConfig(lexicon_examples=80))
+    >>> parser.program(tuple("what is three times four ?".split()))
+    'mul(three, four)'
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable, ContextManager, Sequence
+
+from nesy.errors import NesyError
+from nesy.solvers.dsl.language import DSL
+
+from .enumerate import _same_answer, consistent_programs
+from .grammar import Rule, extract
+from .lexicon import Lexicon, learn_lexicon
+from .parser import ChartParser
+from .tree import Tree, evaluate, from_found, to_text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training question.
+
+    Attributes:
+        tokens: Its words.
+        answer: The answer (compared with ``==`` and the same Python type).
+        bind: Called around in-process runs to make the question's world visible to the DSL.
+    """
+
+    tokens: tuple[str, ...]
+    answer: Any
+    bind: Callable[[], ContextManager[Any]]
+
+
+@dataclass(frozen=True)
+class LearnConfig:
+    """Search and EM settings.
+
+    Attributes:
+        lexicon_examples: Shortest questions used to learn the lexicon.
+        lexicon_max_size: Largest program searched for them.
+        extend_examples: Questions used to find words for constants the lexicon lacks.
+        extend_known: Most lexicon words such a question may have.
+        extend_max_size: Largest program searched for them.
+        max_constants: Questions with more lexicon words are not searched (only parsed, step 4).
+        max_size: Largest program searched in step 2.
+        search_seconds: Time limit of one question's search.
+        max_candidates: Most candidate programs kept per question.
+        slack: Candidates may be this many nodes larger than the smallest consistent program.
+        em_iterations: Hard-EM iterations in step 3.
+        rounds: Parse-and-verify rounds in step 4.
+        k: Parses tried per question in step 4 (and kept per chart cell).
+    """
+
+    lexicon_examples: int = 1000
+    lexicon_max_size: int = 7
+    extend_examples: int = 300
+    extend_known: int = 2
+    extend_max_size: int = 12
+    max_constants: int = 6
+    max_size: int = 24
+    search_seconds: float = 2.0
+    max_candidates: int = 300
+    slack: int = 6
+    em_iterations: int = 5
+    rounds: int = 2
+    k: int = 4
+
+    def __post_init__(self) -> None:
+        if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k) < 1:
+            raise NesyError("LearnConfig: sizes and counts must be >= 1")
+
+
+@dataclass
+class SemanticParser:
+    """A learned lexicon and grammar.
+
+    Attributes:
+        lexicon: Word -> constant.
+        constant_types: Constant -> DSL type.
+        counts: Rule counts (the grammar).
+        k: Parses kept per chart cell.
+    """
+
+    lexicon: Lexicon
+    constant_types: dict[str, str]
+    counts: dict[Rule, float]
+    k: int = 4
+    _chart: ChartParser | None = field(default=None, repr=False)
+
+    @property
+    def chart(self) -> ChartParser:
+        """The chart parser over :attr:`counts` (built once)."""
+        if self._chart is None:
+            self._chart = ChartParser(self.counts, k=self.k)
+        return self._chart
+
+    def lexical(self, tokens: Sequence[str]) -> list["tuple[str, str] | None"]:
+        """For each word: (constant, type) if it is a lexicon word, else None."""
+        out: list[tuple[str, str] | None] = []
+        for w in tokens:
+            c = self.lexicon.entries.get(w)
+            out.append((c, self.constant_types[c]) if c is not None else None)
+        return out
+
+    def parses(self, tokens: Sequence[str]):
+        """The k best parses (:class:`~nesy.semparse.parser.Parse`), best first."""
+        return self.chart.parse(tokens, self.lexical(tokens))
+
+    def parse(self, tokens: Sequence[str]) -> Tree | None:
+        """The best program tree, or None when the question does not parse."""
+        found = self.parses(tokens)
+        return found[0].program if found else None
+
+    def program(self, tokens: Sequence[str]) -> str | None:
+        """The best program in call syntax, or None."""
+        tree = self.parse(tokens)
+        return to_text(tree) if tree is not None else None
+
+
+def _runs_to(dsl: DSL, tree: Tree, example: Example) -> bool:
+    try:
+        with example.bind():
+            return _same_answer(evaluate(dsl, tree), example.answer)
+    except Exception:  # a primitive undefined on this world (a failed unique...)
+        return False
+
+
+def _extend_lexicon(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, types: dict[str, str], config: LearnConfig, report) -> Lexicon:
+    """Words for the constants no word stands for yet (those of longer questions: relations...).
+
+    On the shortest questions with at most ``extend_known`` lexicon words, each such constant is
+    tried with the known ones (every program must use all of them); EM over the non-lexicon words
+    and the constants that made the question consistent picks the new words.
+    """
+    missing = [c for c in dsl.constants if c not in set(lexicon.entries.values())]
+    if not missing:
+        return lexicon
+    data = []
+    for i in sorted(range(len(examples)), key=lambda i: len(examples[i].tokens)):
+        if len(data) >= config.extend_examples:
+            break
+        ex = examples[i]
+        known = [lexicon.entries[w] for w in ex.tokens if w in lexicon.entries]
+        if len(known) > config.extend_known or consistent_programs(
+            dsl, ex.answer, max_size=config.extend_max_size, constants=known, bind=ex.bind, deadline=time.monotonic() + config.search_seconds
+        ):
+            continue  # too long, or explained without a new constant
+        cands = [
+            (x,) for x in missing
+            if consistent_programs(dsl, ex.answer, max_size=config.extend_max_size, constants=[*known, x], bind=ex.bind,
+                                   deadline=time.monotonic() + config.search_seconds)
+        ]
+        data.append(([w for w in ex.tokens if w not in lexicon.entries], cands))
+        if len(data) % 50 == 0:
+            report("lexicon (new constants)", len(data), config.extend_examples)
+    extra = learn_lexicon(data)
+    merged = Lexicon(dict(lexicon.entries), dict(lexicon.support), lexicon.best)
+    for w, c in extra.entries.items():
+        if c in missing:
+            merged.entries[w], merged.support[w] = c, extra.support[w]
+    log.info("lexicon extended by %s", {w: c for w, c in extra.entries.items() if c in missing})
+    return merged
+
+
+def learn_parser(
+    dsl: DSL, examples: Sequence[Example], config: LearnConfig | None = None, progress: Callable[[str, int, int], None] | None = None
+) -> tuple[SemanticParser, dict[str, Any]]:
+    """Learn lexicon and grammar from the examples (see the module docstring).
+
+    Args:
+        dsl: Monomorphic typed DSL whose constants the question words stand for.
+        examples: Training questions with answers and worlds.
+        config: Settings.
+        progress: Called as ``progress(stage, done, total)`` now and then.
+
+    Returns:
+        The parser and statistics (seconds per step, questions searched/explained, grammar size).
+    """
+    config = config or LearnConfig()
+    report = progress or (lambda stage, done, total: None)
+    stats: dict[str, Any] = {"n": len(examples)}
+    types = {name: str(c.type) for name, c in dsl.constants.items()}
+    returns = {name: str(p.return_type) for name, p in dsl.primitives.items()}
+
+    started = time.perf_counter()
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i].tokens))[: config.lexicon_examples]
+    lexicon_data = []
+    for n, i in enumerate(order):
+        ex = examples[i]
+        found = consistent_programs(dsl, ex.answer, max_size=config.lexicon_max_size, bind=ex.bind,
+                                    deadline=time.monotonic() + config.search_seconds)
+        lexicon_data.append((list(ex.tokens), [f.constants for f in found]))
+        if n % 200 == 0:
+            report("lexicon", n, len(order))
+    lexicon = learn_lexicon(lexicon_data)
+    lexicon = _extend_lexicon(dsl, examples, lexicon, types, config, report)
+    stats["lexicon_seconds"] = time.perf_counter() - started
+    parser = SemanticParser(lexicon, types, {}, k=config.k)
+
+    started = time.perf_counter()
+    candidates: list[list[list[Rule]]] = [[] for _ in examples]
+    searched = 0
+    for i, ex in enumerate(examples):
+        lexical = parser.lexical(ex.tokens)
+        positions = [p for p, lex in enumerate(lexical) if lex is not None]
+        if len(positions) > config.max_constants:
+            continue
+        searched += 1
+        found = consistent_programs(
+            dsl, ex.answer, max_size=config.max_size, constants=[lexical[p][0] for p in positions], bind=ex.bind,  # type: ignore[index]
+            ordered=True, every=True, max_found=config.max_candidates, deadline=time.monotonic() + config.search_seconds,
+            slack=config.slack,
+        )
+        seen = set()
+        for f in found:
+            try:
+                rules = extract(ex.tokens, positions, from_found(f), types, returns)
+            except NesyError:
+                continue
+            key = tuple(rules)
+            if key not in seen:
+                seen.add(key)
+                candidates[i].append(rules)
+        if i % 500 == 0:
+            report("search", i, len(examples))
+    stats["searched"] = searched
+    stats["with_candidates"] = sum(1 for c in candidates if c)
+    stats["search_seconds"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    counts: Counter = Counter()
+    for cands in candidates:
+        for rules in cands:
+            for r in rules:
+                counts[r] += 1.0 / len(cands)
+    chosen: list[list[Rule] | None] = [None] * len(examples)
+    for _ in range(config.em_iterations):
+        totals: Counter = Counter()
+        for r, n in counts.items():
+            totals[r.label] += n
+        new: Counter = Counter()
+        for i, cands in enumerate(candidates):
+            if not cands:
+                continue
+            best = max(cands, key=lambda rules: sum(math.log((counts[r] + 0.1) / (totals[r.label] + 1.0)) for r in rules))
+            chosen[i] = best
+            new.update(best)
+        counts = new
+    stats["em_seconds"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    for round_ in range(config.rounds):
+        parser = SemanticParser(lexicon, types, dict(counts), k=config.k)
+        new = Counter()
+        verified = 0
+        for i, ex in enumerate(examples):
+            rules = None
+            for p in parser.parses(ex.tokens):
+                if _runs_to(dsl, p.program, ex):
+                    rules = p.rules
+                    verified += 1
+                    break
+            rules = rules or chosen[i]
+            if rules:
+                new.update(rules)
+            if i % 500 == 0:
+                report(f"verify round {round_ + 1}", i, len(examples))
+        counts = new
+        stats[f"verified_round_{round_ + 1}"] = verified / max(1, len(examples))
+    stats["verify_seconds"] = time.perf_counter() - started
+    parser = SemanticParser(lexicon, types, dict(counts), k=config.k)
+    stats["rules"] = len(counts)
+    stats["labels"] = len({r.label for r in counts})
+    stats["lexicon_size"] = len(lexicon.entries)
+    return parser, stats

@@ -1,0 +1,177 @@
+"""A chart parser over learned rules: question words -> the k most probable programs.
+
+Rules (:mod:`~nesy.semparse.grammar`) are scored by their relative frequency among the rules of
+their label, ``log(count(rule) / count(label))``, and a parse by the sum over its rules. The
+parser works top-down with a memo per (label, span): a rule matches a span when its words
+match, each ``<type>`` slot falls on a lexicon word of that type, and each ``[label]`` hole
+covers a sub-span that starts and ends on lexicon words (as spans do when rules are read off)
+and parses as that label. When no rule of the hole's label covers the sub-span, rules of other
+labels of the same type may (``backoff`` is their extra cost): that is how a category met in
+one position is used in another.
+
+Example:
+    >>> from nesy.semparse.grammar import extract
+    >>> from nesy.semparse.tree import CONST, Tree, to_text
+    >>> red = lambda i: Tree("red", (), CONST, i)
+    >>> program = Tree("count", (Tree("filter", (Tree("scene"), red(0))),))
+    >>> rules = extract("how many red things ?".split(), [2], program, {"red": "color", "blue": "color"})
+    >>> parser = ChartParser({rule: 1.0 for rule in rules})
+    >>> words = "how many blue things ?".split()
+    >>> lexical = [None, None, ("blue", "color"), None, None]
+    >>> [to_text(p.program) for p in parser.parse(words, lexical)]
+    ['count(filter(scene(), blue))']
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterator, Mapping, Sequence
+
+from .grammar import ROOT, Rule, is_hole, is_slot
+from .tree import CONST, Tree, fill, to_text
+
+Lexical = "tuple[str, str] | None"
+
+
+@dataclass(frozen=True)
+class Parse:
+    """One parse of a span.
+
+    Attributes:
+        score: Sum of the rules' log-probabilities (less backoff costs).
+        program: The program tree (constants carry the word position as ``index``).
+        rules: The rules used, root first.
+    """
+
+    score: float
+    program: Tree
+    rules: tuple[Rule, ...]
+
+
+class ChartParser:
+    """k-best top-down chart parsing with rule counts as weights.
+
+    Args:
+        counts: How often each rule was seen (or its weight).
+        k: Parses kept per label and span.
+        backoff: Cost of filling a hole with another label of the same type (None: never).
+        max_steps: Rule matches tried per question before giving up (keeps bad cases bounded).
+    """
+
+    def __init__(self, counts: Mapping[Rule, float], *, k: int = 3, backoff: float | None = None, max_steps: int = 20_000) -> None:
+        self.k, self.backoff, self.max_steps = k, backoff, max_steps
+        totals: dict[str, float] = defaultdict(float)
+        for rule, n in counts.items():
+            if n > 0:
+                totals[rule.label] += n
+        self.rules: dict[str, list[tuple[Rule, float, frozenset]]] = defaultdict(list)
+        self.types: dict[str, str] = {}
+        for rule, n in counts.items():
+            if n > 0:
+                words = frozenset(t for t in rule.text if not is_hole(t) and not is_slot(t))
+                self.rules[rule.label].append((rule, math.log(n / totals[rule.label]), words))
+                self.types[rule.label] = rule.type
+        self.by_type: dict[str, list[str]] = defaultdict(list)
+        for label, t in self.types.items():
+            if label != ROOT:
+                self.by_type[t].append(label)
+
+    def parse(self, words: Sequence[str], lexical: Sequence["tuple[str, str] | None"]) -> list[Parse]:
+        """The k best parses of the whole question (best first; empty if none)."""
+        state = _Chart(self, list(words), list(lexical))
+        return state.best(ROOT, 0, len(words))
+
+
+class _Chart:
+    def __init__(self, parser: ChartParser, words: list[str], lexical: list) -> None:
+        self.p, self.words, self.lexical = parser, words, lexical
+        self.memo: dict[tuple[str, int, int], list[Parse]] = {}
+        self.steps = 0
+
+    def best(self, label: str, i: int, j: int) -> list[Parse]:
+        key = (label, i, j)
+        if key in self.memo:
+            return self.memo[key]
+        self.memo[key] = []  # no cycles through the same span
+        found: dict[str, Parse] = {}
+        present = set(self.words[i:j])
+        for rule, logp, needs in self.p.rules.get(label, ()):
+            if not needs <= present:
+                continue
+            self.steps += 1
+            if self.steps > self.p.max_steps:
+                break
+            if not (self._fits(rule.text[0], i) and self._fits(rule.text[-1], j - 1)):
+                continue
+            if not any(is_hole(t) for t in rule.text) and len(rule.text) != j - i:
+                continue
+            for score, slots, holes in self._match(rule.text, 0, i, j):
+                program = fill(rule.fragment, slots, [h.program for h in holes])
+                parse = Parse(logp + score, program, (rule, *(r for h in holes for r in h.rules)))
+                text = to_text(program)
+                if text not in found or found[text].score < parse.score:
+                    found[text] = parse
+        result = sorted(found.values(), key=lambda p: -p.score)[: self.p.k]
+        self.memo[key] = result
+        return result
+
+    def _fits(self, item: str, pos: int) -> bool:
+        """Whether a rule's first or last item can stand at ``pos`` (a quick filter)."""
+        lex = self.lexical[pos]
+        if is_hole(item):
+            return lex is not None
+        if is_slot(item):
+            return lex is not None and item == f"<{lex[1]}>"
+        return lex is None and self.words[pos] == item
+
+    def _hole(self, label: str, i: int, j: int) -> list[Parse]:
+        exact = self.best(label, i, j)
+        if exact or self.p.backoff is None:
+            return exact
+        wanted = self.p.types.get(label)
+        other = [
+            Parse(p.score - self.p.backoff, p.program, p.rules)
+            for alt in self.p.by_type.get(wanted, ()) if alt != label
+            for p in self.best(alt, i, j)
+        ]
+        return sorted(other, key=lambda p: -p.score)[: self.p.k]
+
+    def _match(self, items: tuple[str, ...], n: int, pos: int, end: int) -> Iterator[tuple[float, list[Tree], list[Parse]]]:
+        if n == len(items):
+            if pos == end:
+                yield 0.0, [], []
+            return
+        if pos >= end:
+            return
+        item = items[n]
+        if is_hole(item):
+            if self.lexical[pos] is None:
+                return
+            rest = len(items) - n - 1
+            nxt = items[n + 1] if rest else None
+            for stop in range(pos + 1, end - rest + 1):
+                if self.lexical[stop - 1] is None:
+                    continue
+                if nxt is not None and not is_hole(nxt) and not is_slot(nxt) and (stop >= end or self.words[stop] != nxt):
+                    continue
+                if nxt is None and stop != end:
+                    continue
+                subs = self._hole(item[1:-1], pos, stop)
+                if not subs:
+                    continue
+                for score, slots, holes in self._match(items, n + 1, stop, end):
+                    for sub in subs:
+                        yield score + sub.score, slots, [sub, *holes]
+            return
+        if is_slot(item):
+            lex = self.lexical[pos]
+            if lex is None or f"<{lex[1]}>" != item:
+                return
+            for score, slots, holes in self._match(items, n + 1, pos + 1, end):
+                yield score, [Tree(lex[0], (), CONST, pos), *slots], holes
+            return
+        if self.words[pos] != item or self.lexical[pos] is not None:
+            return
+        yield from self._match(items, n + 1, pos + 1, end)
