@@ -163,6 +163,8 @@ def extract(
             else:
                 text.append(tokens[i])
             i += 1
+        if len(slot_order) != len(own) or len(hole_order) != len(holes):
+            raise NesyError("program is not projective: a sub-program's words are not one span")
         local_slot = {k: n for n, k in enumerate(slot_order)}
         local_hole = {j: n for n, j in enumerate(hole_order)}
         label = ROOT if root else ".".join(chain)

@@ -84,6 +84,7 @@ class LearnConfig:
         extend_known: Most lexicon words such a question may have.
         extend_max_size: Largest program searched for them.
         max_constants: Questions with more lexicon words are not searched (only parsed, step 4).
+        max_searched: Most questions searched in step 2 (the first eligible ones; the rest are only parsed).
         max_size: Largest program searched in step 2.
         search_seconds: Time limit of one question's search.
         max_candidates: Most candidate programs kept per question.
@@ -99,6 +100,7 @@ class LearnConfig:
     extend_known: int = 2
     extend_max_size: int = 12
     max_constants: int = 6
+    max_searched: int = 4000
     max_size: int = 24
     search_seconds: float = 2.0
     max_candidates: int = 300
@@ -121,13 +123,16 @@ class SemanticParser:
         constant_types: Constant -> DSL type.
         counts: Rule counts (the grammar).
         k: Parses kept per chart cell.
+        relaxed: Whether :meth:`parse` retries unparsed questions with the chart's relaxations.
     """
 
     lexicon: Lexicon
     constant_types: dict[str, str]
     counts: dict[Rule, float]
     k: int = 4
+    relaxed: bool = True
     _chart: ChartParser | None = field(default=None, repr=False)
+    _relaxed: ChartParser | None = field(default=None, repr=False)
 
     @property
     def chart(self) -> ChartParser:
@@ -149,8 +154,16 @@ class SemanticParser:
         return self.chart.parse(tokens, self.lexical(tokens))
 
     def parse(self, tokens: Sequence[str]) -> Tree | None:
-        """The best program tree, or None when the question does not parse."""
+        """The best program tree, or None when the question does not parse.
+
+        A question that does not parse with the rules as learned is parsed again with the
+        chart's relaxations (another label of the hole's type, a few left-out function words).
+        """
         found = self.parses(tokens)
+        if not found and self.relaxed:
+            if self._relaxed is None:
+                self._relaxed = ChartParser(self.counts, k=self.k, backoff=8.0, skip=3)
+            found = self._relaxed.parse(tokens, self.lexical(tokens))
         return found[0].program if found else None
 
     def program(self, tokens: Sequence[str]) -> str | None:
@@ -245,7 +258,7 @@ def learn_parser(
     for i, ex in enumerate(examples):
         lexical = parser.lexical(ex.tokens)
         positions = [p for p, lex in enumerate(lexical) if lex is not None]
-        if len(positions) > config.max_constants:
+        if len(positions) > config.max_constants or searched >= config.max_searched:
             continue
         searched += 1
         found = consistent_programs(

@@ -5,9 +5,10 @@ their label, ``log(count(rule) / count(label))``, and a parse by the sum over it
 parser works top-down with a memo per (label, span): a rule matches a span when its words
 match, each ``<type>`` slot falls on a lexicon word of that type, and each ``[label]`` hole
 covers a sub-span that starts and ends on lexicon words (as spans do when rules are read off)
-and parses as that label. When no rule of the hole's label covers the sub-span, rules of other
-labels of the same type may (``backoff`` is their extra cost): that is how a category met in
-one position is used in another.
+and parses as that label. For questions that parse no other way, two relaxations (each with a
+cost): when no rule of the hole's label covers the sub-span, rules of other labels of the same
+type may (``backoff``), which is how a category met in one position is used in another; and a
+hole may leave out up to ``skip`` function words before its span.
 
 Example:
     >>> from nesy.semparse.grammar import extract
@@ -57,11 +58,16 @@ class ChartParser:
         counts: How often each rule was seen (or its weight).
         k: Parses kept per label and span.
         backoff: Cost of filling a hole with another label of the same type (None: never).
+        skip: Most words (none of them lexicon words) a hole may leave out before its span.
+        skip_cost: Cost of each word left out.
         max_steps: Rule matches tried per question before giving up (keeps bad cases bounded).
     """
 
-    def __init__(self, counts: Mapping[Rule, float], *, k: int = 3, backoff: float | None = None, max_steps: int = 20_000) -> None:
-        self.k, self.backoff, self.max_steps = k, backoff, max_steps
+    def __init__(
+        self, counts: Mapping[Rule, float], *, k: int = 3, backoff: float | None = None, skip: int = 0, skip_cost: float = 4.0,
+        max_steps: int = 20_000,
+    ) -> None:
+        self.k, self.backoff, self.max_steps, self.skip, self.skip_cost = k, backoff, max_steps, skip, skip_cost
         totals: dict[str, float] = defaultdict(float)
         for rule, n in counts.items():
             if n > 0:
@@ -138,6 +144,25 @@ class _Chart:
         ]
         return sorted(other, key=lambda p: -p.score)[: self.p.k]
 
+    def _fill(self, items: tuple[str, ...], n: int, pos: int, end: int, cost: float) -> Iterator[tuple[float, list[Tree], list[Parse]]]:
+        """Fill hole ``items[n]`` with a parse of a span from ``pos`` (a lexicon word) to a lexicon word."""
+        item = items[n]
+        rest = len(items) - n - 1
+        nxt = items[n + 1] if rest else None
+        for stop in range(pos + 1, end - rest + 1):
+            if self.lexical[stop - 1] is None:
+                continue
+            if nxt is not None and not is_hole(nxt) and not is_slot(nxt) and (stop >= end or self.words[stop] != nxt):
+                continue
+            if nxt is None and stop != end:
+                continue
+            subs = self._hole(item[1:-1], pos, stop)
+            if not subs:
+                continue
+            for score, slots, holes in self._match(items, n + 1, stop, end):
+                for sub in subs:
+                    yield score + sub.score + cost, slots, [sub, *holes]
+
     def _match(self, items: tuple[str, ...], n: int, pos: int, end: int) -> Iterator[tuple[float, list[Tree], list[Parse]]]:
         if n == len(items):
             if pos == end:
@@ -147,23 +172,12 @@ class _Chart:
             return
         item = items[n]
         if is_hole(item):
-            if self.lexical[pos] is None:
-                return
-            rest = len(items) - n - 1
-            nxt = items[n + 1] if rest else None
-            for stop in range(pos + 1, end - rest + 1):
-                if self.lexical[stop - 1] is None:
-                    continue
-                if nxt is not None and not is_hole(nxt) and not is_slot(nxt) and (stop >= end or self.words[stop] != nxt):
-                    continue
-                if nxt is None and stop != end:
-                    continue
-                subs = self._hole(item[1:-1], pos, stop)
-                if not subs:
-                    continue
-                for score, slots, holes in self._match(items, n + 1, stop, end):
-                    for sub in subs:
-                        yield score + sub.score, slots, [sub, *holes]
+            for skipped in range(0, self.p.skip + 1):
+                start = pos + skipped
+                if start >= end or (skipped and self.lexical[start - 1] is not None):
+                    return
+                if self.lexical[start] is not None:
+                    yield from self._fill(items, n, start, end, -self.p.skip_cost * skipped)
             return
         if is_slot(item):
             lex = self.lexical[pos]
