@@ -2,9 +2,9 @@
 
 * :func:`check_pictures` / :func:`check_annotations`: one :class:`~nesy.errors.NesyError` naming
   the picture, object and field for anything malformed;
-* :func:`sample_crops`: per training epoch, one crop per object near its centre (a positive,
-  with the offset to the true centre) and as many crops that are no object's centre (negatives:
-  half anywhere, half just beside an object);
+* :func:`sample_crops`: per training epoch, three crops per object: one near its centre (an
+  object is centred here: its attributes), one a little farther (the offset to its centre), one
+  that is no object's centre (half anywhere, half just beside an object);
 * :func:`to_scene`: perceived objects -> a scene in CLEVR's layout, coordinates and relations
   computed by the caller's functions.
 
@@ -74,44 +74,51 @@ def check_annotations(
 
 @dataclass
 class CropSample:
-    """Crop centres (integer pixels) of one epoch, with targets (offsets and labels matter for positives only)."""
+    """Crop centres (integer pixels) of one epoch and their targets, all about the nearest object.
+
+    ``centred``: within ``centred`` pixels of it (objectness 1, attribute targets apply);
+    ``off``: at least ``near`` pixels from every object (objectness 0); crops in between only
+    learn the offset. ``pulled``: within ``reach`` pixels, so the offset to it is learned.
+    """
 
     index: torch.Tensor
     xs: torch.Tensor
     ys: torch.Tensor
-    positive: torch.Tensor
+    centred: torch.Tensor
+    off: torch.Tensor
+    pulled: torch.Tensor
     offsets: torch.Tensor
     labels: torch.Tensor
 
 
+def _disc(x: float, y: float, radius: float, low: float = 0.0) -> tuple[float, float]:
+    angle = float(torch.rand(1)) * 2 * math.pi
+    r = low + (radius - low) * math.sqrt(float(torch.rand(1)))
+    return x + r * math.cos(angle), y + r * math.sin(angle)
+
+
 def sample_crops(
     centres: Sequence[Sequence[tuple[float, float]]], labels: torch.Tensor, width: int, height: int,
-    jitter: float = 2.5, near: float = 4.5,
+    centred: float = 2.5, near: float = 4.5, reach: float = 7.0,
 ) -> CropSample:
-    """Positives within ``jitter`` of each centre; as many negatives at least ``near`` pixels from every centre."""
-    rows: list[tuple[int, float, float, bool, float, float, int]] = []
-    k = 0
+    """Per object: a crop within ``centred`` pixels, one within ``reach``, one ``near``..``near + 6`` away or anywhere."""
+    rows: list[tuple[int, int, int, float, float, float, int]] = []
+    first = 0
     for i, points in enumerate(centres):
-        for x, y in points:
-            cx = min(max(round(x + float(torch.empty(1).uniform_(-jitter, jitter))), 0), width - 1)
-            cy = min(max(round(y + float(torch.empty(1).uniform_(-jitter, jitter))), 0), height - 1)
-            rows.append((i, cx, cy, True, x - cx, y - cy, k))
-            k += 1
-        for n in range(len(points)):
-            for _ in range(20):
-                if n % 2 and points:
-                    x, y = points[int(torch.randint(len(points), (1,)))]
-                    angle, radius = float(torch.rand(1)) * 2 * math.pi, near + float(torch.rand(1)) * 6
-                    cx, cy = round(x + radius * math.cos(angle)), round(y + radius * math.sin(angle))
-                else:
-                    cx, cy = int(torch.randint(width, (1,))), int(torch.randint(height, (1,)))
-                if 0 <= cx < width and 0 <= cy < height and all((px - cx) ** 2 + (py - cy) ** 2 >= near**2 for px, py in points):
-                    rows.append((i, cx, cy, False, 0.0, 0.0, -1))
-                    break
+        wanted = []
+        for n, (x, y) in enumerate(points):
+            wanted += [_disc(x, y, centred), _disc(x, y, reach)]
+            wanted.append(_disc(x, y, near + 6, near) if n % 2 else (float(torch.rand(1)) * width, float(torch.rand(1)) * height))
+        for wx, wy in wanted:
+            cx, cy = min(max(round(wx), 0), width - 1), min(max(round(wy), 0), height - 1)
+            dist, k = min((((x - cx) ** 2 + (y - cy) ** 2) ** 0.5, k) for k, (x, y) in enumerate(points))
+            nx, ny = points[k]
+            rows.append((i, cx, cy, dist, nx - cx, ny - cy, first + k))
+        first += len(points)
     t = torch.tensor([r[:6] for r in rows], dtype=torch.float32).view(-1, 6)
-    which = torch.tensor([max(r[6], 0) for r in rows], dtype=torch.long)
-    picked = labels[which] if len(labels) else torch.zeros(len(rows), labels.shape[1], dtype=torch.long)
-    return CropSample(t[:, 0].long(), t[:, 1], t[:, 2], t[:, 3] > 0, t[:, 4:6], picked)
+    which = torch.tensor([r[6] for r in rows], dtype=torch.long)
+    dist = t[:, 3]
+    return CropSample(t[:, 0].long(), t[:, 1], t[:, 2], dist <= centred + 0.75, dist >= near, dist <= reach + 0.75, t[:, 4:6], labels[which])
 
 
 def to_scene(

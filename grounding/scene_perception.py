@@ -114,7 +114,7 @@ class ScenePerception:
         crop: int = 24,
         heat_threshold: float = 0.15,
         min_distance: float = 4.0,
-        batch_size: int = 32,
+        batch_size: int = 16,
         lr: float = 3e-3,
         seed: int = 0,
         device: DeviceLike = None,
@@ -183,7 +183,7 @@ class ScenePerception:
 
     def _fit_crops(self, x: torch.Tensor, centres: list[list[tuple[float, float]]], labels: torch.Tensor, epochs: int) -> float:
         batch_size = 8 * self.batch_size
-        step = _stepper(self.crops, self.lr, epochs * max(1, -(-2 * len(labels) // batch_size)))  # at most one negative per object
+        step = _stepper(self.crops, self.lr, epochs * max(1, -(-3 * len(labels) // batch_size)))  # three crops per object
         loss_value = float("nan")
         for _ in range(epochs):
             sample = sample_crops(centres, labels, self.width, self.height)
@@ -192,12 +192,14 @@ class ScenePerception:
                     continue
                 crops = crops_at(x, sample.index[batch], sample.xs[batch], sample.ys[batch], self.crop).to(self.device)
                 logits, offset, objectness = self.crops(crops, self._place(sample.xs[batch], sample.ys[batch]).to(self.device))
-                positive = sample.positive[batch].to(self.device)
-                loss = nn.functional.binary_cross_entropy_with_logits(objectness, positive.float())
-                if positive.any():
-                    target = sample.labels[batch].to(self.device)[positive]
-                    loss = loss + sum(nn.functional.cross_entropy(lg[positive], target[:, k]) for k, lg in enumerate(logits))
-                    loss = loss + nn.functional.smooth_l1_loss(offset[positive], sample.offsets[batch].to(self.device)[positive])
+                centred, off, pulled = (m[batch].to(self.device) for m in (sample.centred, sample.off, sample.pulled))
+                judged = centred | off
+                loss = nn.functional.binary_cross_entropy_with_logits(objectness[judged], centred[judged].float())
+                if pulled.any():
+                    loss = loss + 2 * nn.functional.l1_loss(offset[pulled], sample.offsets[batch].to(self.device)[pulled])
+                if centred.any():
+                    target = sample.labels[batch].to(self.device)[centred]
+                    loss = loss + sum(nn.functional.cross_entropy(lg[centred], target[:, k]) for k, lg in enumerate(logits))
                 loss_value = step(loss)
         return loss_value
 
@@ -227,14 +229,18 @@ class ScenePerception:
         logits = [torch.cat([chunk[k] for chunk in out_logits]) for k in range(len(self.attributes))]
         return logits, torch.cat(out_offset), torch.cat(out_obj)
 
-    def perceive(self, pictures: Any) -> list[list[PerceivedObject]]:
-        """The objects of each picture, most confident first."""
+    def perceive(self, pictures: Any, passes: int = 3) -> list[list[PerceivedObject]]:
+        """The objects of each picture, most confident first.
+
+        Args:
+            pictures: ``(n, height, width, 3)`` uint8 array or tensor.
+            passes: Crops read per proposal, each at the centre the previous one found (at least 1).
+        """
         x = self._tensor(pictures)
         index, xs, ys = self._proposals(x)
-        _, centre, _ = self._read(x, index, xs, ys)
-        centre[:, 0].clamp_(0, self.width - 1)
-        centre[:, 1].clamp_(0, self.height - 1)
-        logits, centre, score = self._read(x, index, centre[:, 0], centre[:, 1])
+        for _ in range(max(1, passes)):
+            logits, centre, score = self._read(x, index, xs, ys)
+            xs, ys = centre[:, 0].clamp(0, self.width - 1), centre[:, 1].clamp(0, self.height - 1)
         values = [lg.argmax(1) for lg in logits]
         found: list[list[PerceivedObject]] = [[] for _ in range(len(x))]
         for k in score.argsort(descending=True).tolist():
