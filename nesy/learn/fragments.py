@@ -10,6 +10,18 @@ probable distinct programs (:func:`~nesy.learn.kbest.k_best`). ``fit`` takes (te
 of verified programs, recovers which fragment each sentence got, keeps the most frequent fragment
 for each slotted sentence (annotated programs outweigh any number of sampled ones), and trains.
 
+A verified program vouches only for the fragments its answer needed: a fact about a sentence the
+question does not depend on verifies whatever it says. With an ``ablation`` check (set by the caller:
+does this program, for this text, still verify?), ``fit`` drops each non-empty fragment of each
+sampled program in turn; where the program still verifies without it, that sentence casts no vote
+from that program; nor does an empty fragment of a sampled program (dropping it changes nothing),
+so only annotated programs teach that a sentence says nothing.
+
+Besides the beam, each sentence gets a few *edits* of its beam fragments, at ``edit_penalty`` nats
+below the fragment edited: two slots swapped (who did what to whom), or one program word replaced by a word of the
+sentence that programs use elsewhere (``sister`` → ``wife`` when the sentence says "wife"). They let
+self-training reach fragments the model does not yet rank high; the checker decides.
+
 Because the writer only ever reads one sentence (plus context), it handles texts longer than any it
 was trained on; because names are slots, it copies names it never saw.
 
@@ -27,13 +39,15 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from nesy.learn.kbest import k_best
 from nesy.learn.slots import SlotCopier
@@ -45,6 +59,7 @@ log = logging.getLogger(__name__)
 #: Tokens keep their leading whitespace, so that decoding (joiner "") gives back the exact text.
 SPLIT = r"regex:\s*(?:⟨\w+⟩|\d+(?:\.\d+)?|\w+|[^\w\s])"
 CONTEXT_MARK = " ⟨sep⟩ "
+IDENT = re.compile(r"(?<![⟨\w])[A-Za-z_][A-Za-z0-9_]*")
 GOLD_WEIGHT = 1000  #: an annotated fragment counts as this many sampled ones when votes are taken
 
 
@@ -56,15 +71,26 @@ class WriterConfig:
         per_sentence: Fragments beam-searched per sentence.
         context: Previous sentences shown before each sentence (0: each sentence alone).
         max_gap: Programs more than this many nats below the best one are not proposed.
-        epochs: Training epochs per ``fit`` at most (training stops once it reproduces every pair).
+        epochs: Training epochs per ``fit`` (over the distinct sentence pairs), kept between
+            ``min_steps`` and ``max_steps`` optimiser steps: reproducing the pairs is not enough,
+            the alternatives must also fall well below them, or short wrong fragments outscore long
+            right ones.
+        min_steps: Fewest optimiser steps per ``fit``.
+        max_steps: Most optimiser steps per ``fit``.
         separator: Between sentences in an input text and between fragments in a program.
+        edits: Also propose edits of each sentence's best fragment (slot swaps, word substitutions).
+        edit_penalty: How far below the best fragment an edit is scored, in nats.
     """
 
     per_sentence: int = 3
     context: int = 0
     max_gap: float = 12.0
-    epochs: int = 60
+    epochs: int = 30
+    min_steps: int = 150
+    max_steps: int = 600
     separator: str = "\n"
+    edits: bool = True
+    edit_penalty: float = 4.0
 
 
 def join_fragments(fragments: Sequence[str], separator: str = "\n") -> str:
@@ -94,6 +120,9 @@ class FragmentWriter:
         self._fragments: dict[tuple[str, str], tuple[str, ...]] = {}  # (text, program) -> fragments
         self._gold: set[tuple[str, str]] = set()
         self.last_fit: FitReport | None = None
+        self.program_words: set[str] = set()  # identifiers seen in training fragments
+        #: (text, program) pairs -> whether each verifies; None: every fragment of a verified program votes
+        self.ablation: Callable[[list[tuple[str, str]]], list[bool]] | None = None
         self.memory_path = Path(memory_path) if memory_path is not None else None
         if self.memory_path is not None and self.memory_path.exists():
             for line in self.memory_path.read_text(encoding="utf-8").splitlines():
@@ -147,14 +176,23 @@ class FragmentWriter:
         unique = sorted({source for reading in readings for source, _ in reading})
         width = max(1, self.config.per_sentence if k > 1 else 1)
         proposals = dict(zip(unique, self.model.propose(unique, width, sample=False))) if unique else {}
+        if self.config.edits and k > 1:
+            proposals = {source: self._with_edits(source, found) for source, found in proposals.items()}
         out = []
         for text, reading in zip(inputs, readings):
-            options = []
-            for source, slots in reading:
-                restored = [(self.copier.restore(c.program, slots), c.logprob) for c in proposals[source]]
-                options.append([(f.strip(), lp) for f, lp in restored if f is not None])
+            # one decision per distinct slotted sentence: the same sentence shape gets the same fragment
+            sources = list(dict.fromkeys(source for source, _ in reading))
+            counts = Counter(source for source, _ in reading)
+            slots_of = dict(reading)  # the same slotted sentence has the same number of slots
+            options = [
+                [(c.program, counts[source] * c.logprob) for c in proposals[source]
+                 if self.copier.restore(c.program, slots_of[source]) is not None]  # no slot the sentence lacks
+                for source in sources
+            ]
             candidates: dict[str, Candidate] = {}
-            for fragments, logprob in k_best(options, 4 * k, max_gap=self.config.max_gap):
+            for choice, logprob in k_best(options, 4 * k, max_gap=self.config.max_gap):
+                chosen = dict(zip(sources, choice))
+                fragments = tuple(self.copier.restore(chosen[source], slots).strip() for source, slots in reading)
                 program = join_fragments(fragments, self.config.separator)
                 if program not in candidates:
                     candidates[program] = Candidate(program, min(0.0, logprob))
@@ -164,22 +202,73 @@ class FragmentWriter:
             out.append(list(candidates.values()))
         return out
 
+    def edits(self, source: str, fragment: str) -> list[str]:
+        """Slot swaps and word substitutions of a (slotted) fragment for a (slotted) sentence.
+
+        Example:
+            >>> writer = FragmentWriter(SlotCopier())
+            >>> writer.program_words = {"likes", "fears"}
+            >>> writer.edits("⟨1⟩ fears ⟨2⟩.", "likes(⟨1l⟩,⟨2l⟩).")
+            ['likes(⟨2l⟩,⟨1l⟩).', 'fears(⟨1l⟩,⟨2l⟩).']
+        """
+        out = []
+        slots = sorted({int(n) for n in re.findall(r"⟨(\d+)⟩", source)})
+        for i, j in itertools.combinations(slots, 2):
+            swapped = re.sub(rf"⟨({i}|{j})(l?)⟩", lambda m: f"⟨{j if m.group(1) == str(i) else i}{m.group(2)}⟩", fragment)
+            if swapped != fragment:
+                out.append(swapped)
+        words = [w for w in dict.fromkeys(re.findall(r"[a-z_][a-z0-9_]*", source)) if w in self.program_words]
+        for old in dict.fromkeys(IDENT.findall(fragment)):
+            if old in self.program_words:
+                out += [re.sub(rf"(?<![⟨\w]){old}(?!\w)", new, fragment) for new in words if new != old]
+        return list(dict.fromkeys(out))
+
+    def _with_edits(self, source: str, found: list[Candidate]) -> list[Candidate]:
+        if not found:
+            return found
+        best: dict[str, float] = {c.program: c.logprob for c in found}
+        for candidate in found:  # edits of every beam candidate, each scored below its own
+            for edit in self.edits(source, candidate.program):
+                if edit not in best:
+                    best[edit] = candidate.logprob - self.config.edit_penalty
+        return sorted((Candidate(p, lp) for p, lp in best.items()), key=Candidate.sort_key)
+
+    def _unneeded(self, found: list[tuple[str, str, tuple[str, ...]]]) -> set[tuple[str, str, int]]:
+        """(text, program, sentence index) of fragments a sampled program still verifies without."""
+        if self.ablation is None:
+            return set()
+        probes = [
+            (text, program, i, join_fragments(fragments[:i] + ("",) + fragments[i + 1 :], self.config.separator))
+            for text, program, fragments in found if (text, program) not in self._gold
+            for i, fragment in enumerate(fragments) if fragment
+        ]
+        verdicts = self.ablation([(text, ablated) for text, _, _, ablated in probes]) if probes else []
+        unneeded = {(text, program, i) for (text, program, i, _), still in zip(probes, verdicts) if still}
+        return unneeded | {
+            (text, program, i) for text, program, fragments in found if (text, program) not in self._gold
+            for i, fragment in enumerate(fragments) if not fragment
+        }
+
     def training_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         """(slotted sentence, slotted fragment) pairs of verified programs, the most voted per sentence."""
         votes: dict[str, Counter] = {}
-        skipped = 0
-        for text, program in pairs:
-            fragments = self._fragments_of(text, program)
-            if fragments is None:
-                skipped += 1
-                continue
+        found = [(text, program, self._fragments_of(text, program)) for text, program in pairs]
+        skipped = sum(fragments is None for _, _, fragments in found)
+        found = [(text, program, fragments) for text, program, fragments in found if fragments is not None]
+        unneeded = self._unneeded(found)
+        for text, program, fragments in found:
             weight = GOLD_WEIGHT if (text, program) in self._gold else 1
-            for (source, slots), fragment in zip(self.reading(self.sentences(text)), fragments):
+            for i, ((source, slots), fragment) in enumerate(zip(self.reading(self.sentences(text)), fragments)):
+                if (text, program, i) in unneeded:
+                    votes.setdefault(source, Counter())  # seen, but this program does not vouch for it
+                    continue
                 votes.setdefault(source, Counter())[self.copier.abstract_target(fragment, slots)] += weight
         if skipped:
             log.warning("%d verified program(s) skipped: their fragment per sentence is unknown", skipped)
         out = []
         for source, counts in votes.items():
+            if not counts:
+                continue
             top = max(counts.values())
             out += [(source, target) for target, count in counts.items() if count == top]
         return out
@@ -192,7 +281,10 @@ class FragmentWriter:
         examples = self.training_pairs(pairs)
         if not examples:
             return None
-        options.setdefault("epochs", self.config.epochs)
+        self.program_words.update(w for _, target in examples for w in IDENT.findall(target))
+        if "epochs" not in options and "steps" not in options:
+            per_epoch = -(-len(examples) // self.model.config.train.batch_size)
+            options["steps"] = min(self.config.max_steps, max(self.config.min_steps, self.config.epochs * per_epoch))
         self.last_fit = self.model.fit(examples, **options)
         log.info("writer fitted on %d sentence pairs: %s steps, accuracy %s", len(examples), self.last_fit.steps,
                  self.last_fit.accuracy)

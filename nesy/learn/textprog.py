@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from nesy.budget import Budget
-from nesy.executor import make_executor
+from nesy.executor import Job, make_executor
 from nesy.learn.baseline import seq2seq_baseline
 from nesy.learn.evaluate import Evaluation, evaluate
 from nesy.learn.fragments import FragmentWriter, WriterConfig, join_fragments
@@ -38,6 +38,7 @@ from nesy.progress import NullProgress, Progress
 from nesy.proposer.arch import ModelConfig
 from nesy.proposer.seq2seq import Seq2SeqConfig
 from nesy.proposer.training import TrainConfig
+from nesy.verdict import Status
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ class TextProgramConfig:
     keep_per_item: int = 1
     writer: WriterConfig = field(default_factory=WriterConfig)
     model: ModelConfig = field(default_factory=lambda: ModelConfig(d_model=128, layers=2, heads=4, ffn_dim=256))
-    train: TrainConfig = field(default_factory=lambda: TrainConfig(batch_size=32, warmup_steps=20, target_accuracy=1.0))
+    train: TrainConfig = field(default_factory=lambda: TrainConfig(batch_size=32, warmup_steps=20))
     budget: Budget = field(default_factory=lambda: Budget(wall_seconds=5.0, memory_mb=1024))
     baselines: bool = True
     direct_steps: int = 1500
@@ -164,6 +165,13 @@ def learn_text_programs(
             pool.cache = cache
 
         writer = _writer(copier, config, run_dir / "fragments.jsonl")
+        answers = {p.text: p.answer for p in train}
+
+        def still_verifies(pairs: list[tuple[str, str]]) -> list[bool]:
+            jobs = [Job(solver, program, None, "check", answers[text], config.budget) for text, program in pairs]
+            return [verdict.status is Status.OK for verdict in pool.map(jobs)]
+
+        writer.ablation = still_verifies
         gold = {p.id: writer.remember(p.text, p.fragments) for p in annotated}
         monitor_task = _task("monitor", test[: config.monitor], solver)
         monitor_seconds = [0.0]
