@@ -18,7 +18,8 @@ from that program; nor does an empty fragment of a sampled program (dropping it 
 so only annotated programs teach that a sentence says nothing.
 
 Besides the beam, each sentence gets a few *edits* of its beam fragments, at ``edit_penalty`` nats
-below the fragment edited: two slots swapped (who did what to whom), or one program word replaced by a word of the
+below the fragment edited, and a slotted sentence never trained on also gets the fragments of the
+``neighbours`` trained sentences most like it (shared tokens), and their edits: two slots swapped (who did what to whom), or one program word replaced by a word of the
 sentence that programs use elsewhere (``sister`` → ``wife`` when the sentence says "wife"). They let
 self-training reach fragments the model does not yet rank high; the checker decides.
 
@@ -80,6 +81,7 @@ class WriterConfig:
         separator: Between sentences in an input text and between fragments in a program.
         edits: Also propose edits of each sentence's best fragment (slot swaps, word substitutions).
         edit_penalty: How far below the best fragment an edit is scored, in nats.
+        neighbours: Trained sentences whose fragments an unseen sentence also gets (with their edits).
     """
 
     per_sentence: int = 3
@@ -91,6 +93,7 @@ class WriterConfig:
     separator: str = "\n"
     edits: bool = True
     edit_penalty: float = 4.0
+    neighbours: int = 3
 
 
 def join_fragments(fragments: Sequence[str], separator: str = "\n") -> str:
@@ -121,6 +124,7 @@ class FragmentWriter:
         self._gold: set[tuple[str, str]] = set()
         self.last_fit: FitReport | None = None
         self.program_words: set[str] = set()  # identifiers seen in training fragments
+        self.known: dict[str, str] = {}  # slotted sentence -> slotted fragment, of the last fit
         #: (text, program) pairs -> whether each verifies; None: every fragment of a verified program votes
         self.ablation: Callable[[list[tuple[str, str]]], list[bool]] | None = None
         self.memory_path = Path(memory_path) if memory_path is not None else None
@@ -227,7 +231,12 @@ class FragmentWriter:
         if not found:
             return found
         best: dict[str, float] = {c.program: c.logprob for c in found}
-        for candidate in found:  # edits of every beam candidate, each scored below its own
+        top = found[0].logprob
+        if source not in self.known:  # an unseen sentence shape: try what the most similar known ones say
+            for target in self._neighbours(source):
+                best.setdefault(target, top - self.config.edit_penalty)
+            found = [Candidate(p, lp) for p, lp in best.items()]
+        for candidate in found:  # edits of every candidate, each scored below its own
             for edit in self.edits(source, candidate.program):
                 if edit not in best:
                     best[edit] = candidate.logprob - self.config.edit_penalty
@@ -248,6 +257,16 @@ class FragmentWriter:
             (text, program, i) for text, program, fragments in found if (text, program) not in self._gold
             for i, fragment in enumerate(fragments) if not fragment
         }
+
+    def _neighbours(self, source: str) -> list[str]:
+        """Fragments of the trained sentences sharing the most tokens with ``source``."""
+        tokens = set(self.model.vocab.split(source))
+        scored = sorted(
+            ((len(tokens & set(self.model.vocab.split(other))) / len(tokens | set(self.model.vocab.split(other))), target)
+             for other, target in self.known.items()),
+            key=lambda pair: -pair[0],
+        )
+        return list(dict.fromkeys(target for _, target in scored[: self.config.neighbours]))
 
     def training_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         """(slotted sentence, slotted fragment) pairs of verified programs, the most voted per sentence."""
@@ -282,6 +301,7 @@ class FragmentWriter:
         if not examples:
             return None
         self.program_words.update(w for _, target in examples for w in IDENT.findall(target))
+        self.known = dict(examples)
         if "epochs" not in options and "steps" not in options:
             per_epoch = -(-len(examples) // self.model.config.train.batch_size)
             options["steps"] = min(self.config.max_steps, max(self.config.min_steps, self.config.epochs * per_epoch))
