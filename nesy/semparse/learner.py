@@ -96,8 +96,8 @@ class LearnConfig:
 
     lexicon_examples: int = 1000
     lexicon_max_size: int = 7
-    extend_examples: int = 300
-    extend_known: int = 2
+    extend_examples: int = 400
+    extend_known: int = 4
     extend_max_size: int = 12
     max_constants: int = 6
     max_searched: int = 4000
@@ -185,21 +185,29 @@ def _extend_lexicon(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, typ
 
     On the shortest questions with at most ``extend_known`` lexicon words, each such constant is
     tried with the known ones (every program must use all of them); EM over the non-lexicon words
-    and the constants that made the question consistent picks the new words.
+    and the constants that made the question consistent picks the new words; a word met
+    twenty times as often in questions the known constants explain is not taken.
     """
     missing = [c for c in dsl.constants if c not in set(lexicon.entries.values())]
     if not missing:
         return lexicon
     data = []
+    in_explained: Counter = Counter()
+    in_unexplained: Counter = Counter()
     for i in sorted(range(len(examples)), key=lambda i: len(examples[i].tokens)):
         if len(data) >= config.extend_examples:
             break
         ex = examples[i]
         known = [lexicon.entries[w] for w in ex.tokens if w in lexicon.entries]
-        if len(known) > config.extend_known or consistent_programs(
+        if len(known) > config.extend_known:
+            continue
+        explained = consistent_programs(
             dsl, ex.answer, max_size=config.extend_max_size, constants=known, bind=ex.bind, deadline=time.monotonic() + config.search_seconds
-        ):
-            continue  # too long, or explained without a new constant
+        )
+        if explained:
+            in_explained.update(set(ex.tokens))
+            continue  # explained without a new constant
+        in_unexplained.update(set(ex.tokens))
         cands = [
             (x,) for x in missing
             if consistent_programs(dsl, ex.answer, max_size=config.extend_max_size, constants=[*known, x], bind=ex.bind,
@@ -208,10 +216,11 @@ def _extend_lexicon(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, typ
         data.append(([w for w in ex.tokens if w not in lexicon.entries], cands))
         if len(data) % 50 == 0:
             report("lexicon (new constants)", len(data), config.extend_examples)
-    extra = learn_lexicon(data)
+    extra = learn_lexicon(data, threshold=0.8)
     merged = Lexicon(dict(lexicon.entries), dict(lexicon.support), lexicon.best)
     for w, c in extra.entries.items():
-        if c in missing:
+        log.debug("new word %s -> %s: %d unexplained, %d explained", w, c, in_unexplained[w], in_explained[w])
+        if c in missing and in_unexplained[w] >= 0.05 * in_explained[w]:  # common where nothing is missing: no new constant
             merged.entries[w], merged.support[w] = c, extra.support[w]
     log.info("lexicon extended by %s", {w: c for w, c in extra.entries.items() if c in missing})
     return merged
