@@ -29,7 +29,7 @@ import logging
 import time
 from typing import Any, Sequence
 
-from nesy.grounding.scene_perception import PerceivedObject, ScenePerception
+from nesy.grounding.scene_perception import PerceivedObject, PerceptionFit, ScenePerception
 from nesy.proposer.device import DeviceLike
 
 from .questions import GenerationConfig, generate_questions
@@ -40,7 +40,7 @@ from .vocab import ATTRIBUTES, RADIUS, RELATIONS
 
 log = logging.getLogger(__name__)
 
-__all__ = ["annotations", "evaluate_perception", "match", "perceived_scenes", "run_perception_eval", "scene_metrics"]
+__all__ = ["annotations", "evaluate_perception", "match", "perceived_scenes", "run_perception_eval", "scene_metrics", "train_perception"]
 
 
 def annotations(scene: dict[str, Any], camera: Camera = Camera()) -> list[dict[str, Any]]:
@@ -109,18 +109,17 @@ def _answers_agree(questions: Sequence[Any], perceived: dict[int, dict[str, Any]
     return agree
 
 
-def run_perception_eval(
-    n_train: int = 1500,
-    n_questions: int = 2000,
+def train_perception(
+    n_train: int = 1000,
     *,
     seed: int = 0,
-    centre_epochs: int = 6,
+    centre_epochs: int = 8,
     crop_epochs: int = 8,
     render: RenderConfig = RenderConfig(),
     scenes: SceneConfig = SceneConfig(),
     device: DeviceLike = None,
-) -> dict[str, Any]:
-    """Train perception on ``n_train`` annotated pictures, evaluate on the scenes of ``n_questions`` held-out questions."""
+) -> tuple[ScenePerception, PerceptionFit, float]:
+    """Perception fitted on ``n_train`` annotated pictures (scenes of seed ``1000 + seed``), the fit report, render seconds."""
     camera = render.camera
     started = time.perf_counter()
     train = generate_scenes(n_train, seed=1000 + seed, config=scenes, split="train")
@@ -128,6 +127,24 @@ def run_perception_eval(
     render_seconds = time.perf_counter() - started
     model = ScenePerception(ATTRIBUTES, camera.width, camera.height, seed=seed, device=device)
     fit = model.fit(train_pictures, [annotations(s, camera) for s in train], centre_epochs=centre_epochs, crop_epochs=crop_epochs)
+    return model, fit, render_seconds
+
+
+def run_perception_eval(
+    n_train: int = 1000,
+    n_questions: int = 2000,
+    *,
+    seed: int = 0,
+    centre_epochs: int = 8,
+    crop_epochs: int = 8,
+    render: RenderConfig = RenderConfig(),
+    scenes: SceneConfig = SceneConfig(),
+    device: DeviceLike = None,
+) -> dict[str, Any]:
+    """Train perception on ``n_train`` annotated pictures, evaluate on the scenes of ``n_questions`` held-out questions."""
+    model, fit, render_seconds = train_perception(
+        n_train, seed=seed, centre_epochs=centre_epochs, crop_epochs=crop_epochs, render=render, scenes=scenes, device=device
+    )
     results = evaluate_perception(model, n_questions, seed=seed, render=render, scenes=scenes)
     return {
         "setting": "A (scene annotations)",
@@ -176,9 +193,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     import json
 
     parser = argparse.ArgumentParser(description="CLEVR-style perception, setting A (scene annotations)")
-    parser.add_argument("--n-train", type=int, default=1500, help="annotated training pictures")
+    parser.add_argument("--n-train", type=int, default=1000, help="annotated training pictures")
     parser.add_argument("--n-questions", type=int, default=2000, help="held-out questions (10 per scene)")
-    parser.add_argument("--centre-epochs", type=int, default=6)
+    parser.add_argument("--centre-epochs", type=int, default=8)
     parser.add_argument("--crop-epochs", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default=None, help="cpu, cuda, ... (default: CUDA when present)")

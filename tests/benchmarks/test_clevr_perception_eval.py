@@ -1,8 +1,8 @@
 """Setting A's evaluation: perfect perception scores 1.0 everywhere; a tiny run reports every figure."""
 
-import pytest
+import json
 
-from nesy.benchmarks.clevr.perception_eval import annotations, match, run_perception_eval, scene_metrics
+from nesy.benchmarks.clevr.perception_eval import annotations, main, match, scene_metrics
 from nesy.benchmarks.clevr.questions import GenerationConfig, generate_questions
 from nesy.benchmarks.clevr.reference import execute_reference
 from nesy.benchmarks.clevr.render import DEFAULT_CAMERA
@@ -58,8 +58,9 @@ def test_match_is_one_to_one_within_the_radius():
     assert match(scene["objects"], far["objects"], DEFAULT_CAMERA, 4.0) == []
 
 
-def test_a_tiny_run_reports_every_figure():
-    r = run_perception_eval(n_train=16, n_questions=20, centre_epochs=1, crop_epochs=1, device="cpu")
+def test_a_tiny_run_reports_every_figure(capsys):
+    r = main(["--n-train", "16", "--n-questions", "20", "--centre-epochs", "1", "--crop-epochs", "1", "--device", "cpu"])
+    assert json.loads(capsys.readouterr().out) == r
     assert r["program_annotations"] == 0 and r["n_questions"] == 20 and r["n_train_scenes"] == 16
     for value in [*r["detection"].values(), *r["attributes"].values(), r["scene_exact"], r["answer_agreement"]]:
         assert 0.0 <= value <= 1.0
