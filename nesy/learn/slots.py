@@ -7,10 +7,12 @@ what it writes, so that a name or number is copied whatever it is. A token becom
 * it contains a digit (numbers: ``5``, ``3.5``), or
 * it starts with a capital letter and its lower-case form never occurs in the training texts,
   unless it is a frequent sentence opener: it only ever starts a training sentence, in at least
-  1% of them (and at least 3 times); so ``The`` or ``Who`` stay words, names become slots, or
-* it was never seen in the training texts at all (unseen words at test time).
+  1% of them (and at least 3 times); so ``The`` or ``Who`` stay words, names become slots.
 
-Slots are numbered ``⟨1⟩, ⟨2⟩, ...`` by first appearance, one per distinct token. In a program
+(Unseen lower-case words stay words: the model reads them as unknown. Making them slots would shift
+the numbering of the names after them.) Slots are numbered ``⟨1⟩, ⟨2⟩, ...`` by first appearance:
+one per distinct name (so a name said twice is one slot), one per occurrence of a number (so "6 bags
+with 6 stickers" reads like "6 bags with 11 stickers"). In a program
 (target) fragment, the token itself becomes ``⟨i⟩`` and its lower-case form ``⟨il⟩`` (programs
 often spell names in lower case, e.g. ASP constants), also as an ``_``-separated part of an
 identifier (``apples_tom``); :meth:`SlotCopier.restore` inverts both.
@@ -100,7 +102,7 @@ class SlotCopier:
             return True
         if token[:1].isupper() and token.lower() not in self.lower_words and not self.is_opener(token):
             return True
-        return bool(self.seen) and token not in self.seen and token.lower() not in self.seen
+        return False
 
     def is_opener(self, token: str) -> bool:
         """Whether ``token`` is a frequent sentence opener (only ever first, in >= 1% of texts, >= 3 times)."""
@@ -116,9 +118,11 @@ class SlotCopier:
         for match in WORD.finditer(text):
             token = match.group()
             if self.is_slot(token):
-                if token not in values:
+                number = any(ch.isdigit() for ch in token)
+                if number or token not in values:
                     values.append(token)
-                out.append(text[last : match.start()] + f"⟨{values.index(token) + 1}⟩")
+                index = len(values) if number else values.index(token) + 1
+                out.append(text[last : match.start()] + f"⟨{index}⟩")
                 last = match.end()
         out.append(text[last:])
         return "".join(out), tuple(values)
@@ -126,8 +130,8 @@ class SlotCopier:
     @staticmethod
     def abstract_target(fragment: str, slots: tuple[str, ...]) -> str:
         """A program fragment with each slot value (exact, or in lower case) replaced by its marker."""
-        # longest values first, so that '12' is not read as a part of '123'
-        for index in sorted(range(len(slots)), key=lambda i: -len(slots[i])):
+        # longest values first, so that '12' is not read as a part of '123'; a number said twice: its first slot
+        for index in sorted(range(len(slots)), key=lambda i: (-len(slots[i]), i)):
             value = slots[index]
             fragment = re.sub(_bounded(value), f"⟨{index + 1}⟩", fragment)
             if value.lower() != value:
