@@ -199,6 +199,7 @@ def learn_text_programs(
         started = time.perf_counter()
         scored = evaluate(writer, test_task, pool, config.budget, progress=progress)
         eval_seconds = time.perf_counter() - started
+    results["writer_throughput"] = writer_throughput(writer, [p.text for p in test[:50]])
     rounds = [m.to_dict() for m in learned.rounds]
     results.update(_scores(scored))
     results.update(
@@ -218,6 +219,20 @@ def learn_text_programs(
                                   steps=config.direct_steps, seed=config.seed, model=config.model)
         results["baseline"] = {**direct, "kind": "direct answer predictor (text -> answer), same model size"}
     return results
+
+
+def writer_throughput(writer: FragmentWriter, texts: Sequence[str]) -> dict[str, float]:
+    """Best programs written per second for ``texts``: in one batched call, and one text per call."""
+    if not texts:
+        return {}
+    started = time.perf_counter()
+    writer.propose(list(texts), 1, sample=False)
+    batched = time.perf_counter() - started
+    started = time.perf_counter()
+    for text in texts:
+        writer.propose([text], 1, sample=False)
+    single = time.perf_counter() - started
+    return {"texts": len(texts), "batched_per_second": len(texts) / batched, "one_at_a_time_per_second": len(texts) / single}
 
 
 def rounds_plot(results: dict[str, Any], name: str, title: str) -> dict[str, Any]:

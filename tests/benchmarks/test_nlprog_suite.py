@@ -28,6 +28,7 @@ def test_quick_kinship_from_the_command_line_reports_learner_baselines_and_round
     assert results["baseline"]["accuracy"] < results["accuracy"]  # the direct answer predictor
     assert "accuracy" in results["annotated_only"] and 0.0 <= results["parse_error_rate"] <= 1.0
     assert sum(results["statuses"].values()) + results["no_program"] == 30
+    assert results["writer_throughput"]["batched_per_second"] > 0 and results["writer_throughput"]["texts"] == 30
     rounds = results["rounds"]
     assert rounds and all({"pass_at_k", "rejected_share", "statuses", "diversity"} <= set(r) for r in rounds)
     plot = results["plots"][0]
