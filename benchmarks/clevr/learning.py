@@ -145,7 +145,8 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
         "program_annotations": 0,
         "n_train": len(train_questions),
         "n_test": n_test,
-        "sweep": "n_train",
+        "sweep": f"n_train_{split}",  # one accuracy-against-n_train plot per split in 'nesy report'
+        f"n_train_{split}": len(train_questions),
         "train_seconds": train_seconds,
         "eval_seconds": eval_seconds,
         "generation_seconds": generation_seconds,

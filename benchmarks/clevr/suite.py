@@ -12,7 +12,7 @@ both backends, the ``dsl`` backend (:mod:`~nesy.benchmarks.clevr.dsl_executor`) 
 ``clingo`` backend (:mod:`~nesy.benchmarks.clevr.asp_executor`), and reports their agreement.
 
 Options (``--set KEY=VALUE``): ``n_train`` (training questions, default 10000; 800 with
-``--quick``; swept by ``nesy report``), ``n_test`` (default 1000; 100 with ``--quick``),
+``--quick``; results name ``n_train_<split>`` as their sweep field, so ``nesy report`` plots accuracy against it per split), ``n_test`` (default 1000; 100 with ``--quick``),
 ``rounds`` (parse-and-verify rounds, default 1), ``check_executors`` (1 to run the check),
 ``n_questions`` (questions of the check, default 10000), ``n_probes`` (cross-scene programs of
 the check, default 1000), ``questions_per_scene`` (default 10).
