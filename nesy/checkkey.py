@@ -16,6 +16,11 @@ Example:
     True
     >>> a == content_hash("check/v1", "fp", "check", "x + 1", {"x": 1}, 2, Budget().to_dict())
     True
+    >>> b2, b20 = Budget(wall_seconds=2), Budget(wall_seconds=2.0)  # equal, yet printed differently
+    >>> check_key("fp", "run", "p", None, None, b20) == check_key("fp", "run", "p", None, None, b2)
+    False
+    >>> check_key("fp", "run", "p", None, None, b2) == check_key("fp", "run", "p", None, None, b2.to_dict())
+    True
 """
 
 from __future__ import annotations
@@ -75,9 +80,20 @@ def check_key(
     return hashlib.sha256(f"[{','.join(parts)}]".encode("utf-8")).hexdigest()
 
 
-@lru_cache(maxsize=256)
+_BUDGET_JSON: dict[int, tuple[Budget, str]] = {}
+
+
 def _budget_json(budget: Budget) -> str:
-    return canonical_json(budget.to_dict())
+    """``canonical_json(budget.to_dict())``, remembered per budget *object*: equal budgets may still
+    print differently (``2`` and ``2.0`` compare equal), so a value-keyed cache would mix them up."""
+    hit = _BUDGET_JSON.get(id(budget))
+    if hit is not None and hit[0] is budget:
+        return hit[1]
+    text = canonical_json(budget.to_dict())
+    if len(_BUDGET_JSON) >= 256:
+        _BUDGET_JSON.clear()
+    _BUDGET_JSON[id(budget)] = (budget, text)  # the budget is kept alive, so its id is not reused
+    return text
 
 
 @lru_cache(maxsize=256)
