@@ -183,13 +183,17 @@ class SelfTrainer:
         statuses: Counter = Counter()
         distinct: set[str] = set()
         pending: list[tuple[list[tuple[Item, str, int]], Future]] = []
+        failure: BaseException | None = None
         with ThreadPoolExecutor(max_workers=1) as verifier:  # solving overlaps the next batch's inference
-            for start in range(0, len(pool), self.config.batch_size):
-                batch = pool[start : start + self.config.batch_size]
-                proposals = self.proposer.propose([item.input for item in batch], self.config.k)
-                flat = [(item, c.program, rank) for item, cands in zip(batch, proposals) for rank, c in enumerate(cands)]
-                pending.append((flat, verifier.submit(self._verify_candidates, flat)))
-                advance(len(batch))
+            try:
+                for start in range(0, len(pool), self.config.batch_size):
+                    batch = pool[start : start + self.config.batch_size]
+                    proposals = self.proposer.propose([item.input for item in batch], self.config.k)
+                    flat = [(item, c.program, rank) for item, cands in zip(batch, proposals) for rank, c in enumerate(cands)]
+                    pending.append((flat, verifier.submit(self._verify_candidates, flat)))
+                    advance(len(batch))
+            except Exception as exc:  # e.g. a served proposer gone away: record what was proposed, then raise
+                failure = exc
             for flat, future in pending:
                 ok_items: set[str] = set()
                 for (item, program, rank), verdict in zip(flat, future.result()):
@@ -203,6 +207,8 @@ class SelfTrainer:
                         top1 += rank == 0
                         ok_items.add(item.id)
                 any_ok += len(ok_items)
+        if failure is not None:
+            raise failure
         return top1, any_ok, sampled, verified, len(distinct), statuses
 
     def _abduce(self, pool: list[Item], round_: int, traces: list) -> int:
@@ -260,8 +266,12 @@ class SelfTrainer:
             round_start = time.perf_counter()
             pool = self.curriculum[: max(1, min(n, math.ceil(n * self.config.start_fraction * 2**round_)))]
             traces: list[Trace] = []
-            top1, any_ok, sampled, verified, distinct, statuses = self._sample(pool, round_, traces)
-            abduced = self._abduce(pool, round_, traces)
+            try:
+                top1, any_ok, sampled, verified, distinct, statuses = self._sample(pool, round_, traces)
+                abduced = self._abduce(pool, round_, traces)
+            except BaseException:
+                self.store.add_many(traces)  # what this round verified before the failure is kept (and resumed from)
+                raise
             self.store.add_many(traces)
             self._fit()
             seconds = time.perf_counter() - round_start  # the monitor's measuring is not training time

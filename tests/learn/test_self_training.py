@@ -53,6 +53,38 @@ def test_wrong_programs_are_kept_relabelled_for_the_output_they_produced(tmp_pat
     assert len(relabelled) == 1 and relabelled[0].input == "wif" and relabelled[0].expected == ["RED"]
 
 
+def test_a_proposer_failing_mid_round_loses_no_verified_trace(tmp_path):
+    from nesy.errors import NesyError
+    from nesy.proposer import Candidate
+
+    class Flaky(GrammarProposer):  # answers the first batch right, then its endpoint "goes away"
+        calls = 0
+
+        def propose(self, inputs, k=1, **kw):
+            Flaky.calls += 1
+            if Flaky.calls > 1:
+                raise NesyError("LLM endpoint http://127.0.0.1:9/v1: connection refused")
+            return [[Candidate('seq("RED")', 0.0)] for _ in inputs]
+
+        def fit(self, pairs, **kw):
+            return None
+
+    task = Task.from_pairs("t", [("dax", "RED"), ("wif", "BLUE")], sequence_solver())
+    config = LoopConfig(rounds=1, start_fraction=1.0, batch_size=1)
+    with LocalExecutor(workers=1) as pool:
+        trainer = SelfTrainer(task, Flaky(), pool, tmp_path, config=config)
+        try:
+            trainer.run()
+            raised = None
+        except NesyError as exc:
+            raised = str(exc)
+        trainer.close()
+    assert raised is not None and "connection refused" in raised
+    with TraceStore.for_run(tmp_path) as store:
+        kept = [(t.input, t.program) for t in store.query(verified_only=True) if t.origin is Origin.SAMPLED]
+    assert kept == [("dax", 'seq("RED")')]  # the first batch's verified program survived the failure
+
+
 def test_kill_minus_nine_mid_training_resumes_from_the_trace_store(tmp_path):
     run_dir = tmp_path / "run"
     out = tmp_path / "results.json"
