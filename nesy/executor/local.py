@@ -183,6 +183,8 @@ class LocalExecutor(Executor):
         """Send the next ``size`` pending tasks to ``worker``; False (nothing sent) when the worker is
         still busy with a chunk and this one is too large to wait in its socket buffer."""
         chunk = [pending[i] for i in range(min(size, len(pending)))]
+        if worker.inflight and sum(len(job.program) for _, job in chunk) > PIPELINE_BYTES:
+            return False  # too large to wait in the socket, known without pickling it
         payload, new_sids = self._chunk_message(worker, chunk)
         if worker.inflight and len(payload) > PIPELINE_BYTES:
             return False

@@ -73,6 +73,25 @@ def test_a_crash_mid_chunk_loses_no_other_job():
     assert [v.value for v in verdicts if v.status is Status.OK] == ["a", "b", "c", "d"]
 
 
+def test_a_hang_in_a_worker_holding_two_chunks_loses_no_job():
+    # with 40 jobs in chunks of 4 the worker holds a second chunk in its socket while it runs the first
+    programs = [f"echo {i}" for i in range(40)]
+    programs[5], programs[22] = "hang 5", "crash"
+    with LocalExecutor(workers=1, chunk_size=4, cache=False) as one:
+        verdicts = one.map([Job(M, p, budget=BUDGET) for p in programs])
+    statuses = [v.status for v in verdicts]
+    assert statuses[5] is Status.TIMEOUT and statuses[22] is Status.ERROR
+    assert [v.value for i, v in enumerate(verdicts) if i not in (5, 22)] == [str(i) for i in range(40) if i not in (5, 22)]
+
+
+def test_chunks_too_large_to_wait_in_a_socket_are_sent_one_at_a_time():
+    padding = " " * 40_000  # four of these make a chunk over the size sent ahead
+    jobs = [Job(EchoSolver(), f"item {i}{padding}") for i in range(24)]
+    with LocalExecutor(workers=2, chunk_size=4, cache=False) as two:
+        values = [v.value for v in two.map(jobs)]
+    assert values == [f"item {i}{padding}" for i in range(24)]
+
+
 def test_workers_have_no_network(pool):
     server = socket.create_server(("127.0.0.1", 0))
     port = server.getsockname()[1]
