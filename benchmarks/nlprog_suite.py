@@ -31,7 +31,7 @@ from nesy.learn.textprog import TextProblem, TextProgramConfig, learn_text_progr
 from nesy.progress import Progress
 from nesy.proposer.arch import ModelConfig
 from nesy.proposer.training import TrainConfig
-from nesy.suites import BenchConfig
+from nesy.suites import BenchConfig, integer_options
 
 DEFAULTS = {"n_train": 1000, "n_test": 500, "annotated": 20, "rounds": 6, "k": 32, "per_sentence": 6, "context": 0,
             "monitor": 100, "direct_steps": 1500, "d_model": 128, "layers": 2, "baselines": 1, "threads": 1}
@@ -41,17 +41,7 @@ LEAST = {"annotated": 0, "context": 0, "monitor": 0, "baselines": 0}  #: may be 
 
 
 def _options(name: str, config: BenchConfig) -> dict[str, Any]:
-    options = dict(QUICK if config.quick else DEFAULTS)
-    unknown = set(config.options) - set(options) - {"run_dir"}
-    if unknown:
-        raise NesyError(f"{name}: unknown option(s) {sorted(unknown)}; known: {', '.join(options)}, run_dir")
-    for key in options:
-        if key in config.options:
-            value = config.options[key]
-            least = LEAST.get(key, 1)
-            if isinstance(value, bool) or not isinstance(value, int) or value < least:
-                raise NesyError(f"{name}: --set {key}= must be an integer >= {least}, got {value!r}")
-            options[key] = value
+    options = integer_options(name, config, DEFAULTS, QUICK, LEAST, extra=("run_dir",))
     if options["annotated"] > 20:
         raise NesyError(f"{name}: --set annotated= is at most 20 (annotated programs are the scarce supervision)")
     return options

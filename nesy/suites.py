@@ -59,6 +59,39 @@ class Suite(Protocol):
         """Run the suite; return at least :data:`REQUIRED_FIELDS` plus suite-specific fields."""
 
 
+def integer_options(
+    suite: str,
+    config: BenchConfig,
+    defaults: dict[str, int],
+    quick: dict[str, int],
+    least: dict[str, int] | None = None,
+    extra: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """A suite's integer ``--set`` options: ``defaults`` (``quick`` with ``--quick``) overridden by the
+    config; an unknown name or a value below its least (1 unless ``least`` says otherwise) raises
+    :class:`NesyError`. ``extra`` names options the suite reads itself (they are not returned).
+
+    Example:
+        >>> integer_options("toy", BenchConfig(options={"k": 3}), {"k": 1}, {"k": 1})
+        {'k': 3}
+        >>> integer_options("toy", BenchConfig(options={"k": 0}), {"k": 1}, {"k": 1})
+        Traceback (most recent call last):
+        ...
+        nesy.errors.NesyError: toy: --set k= must be an integer >= 1, got 0
+    """
+    options = dict(quick if config.quick else defaults)
+    unknown = set(config.options) - set(options) - set(extra)
+    if unknown:
+        raise NesyError(f"{suite}: unknown option(s) {sorted(unknown)}; known: {', '.join([*extra, *options])}")
+    for key in options:
+        if key in config.options:
+            value, low = config.options[key], (least or {}).get(key, 1)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise NesyError(f"{suite}: --set {key}= must be an integer >= {low}, got {value!r}")
+            options[key] = value
+    return options
+
+
 def versions() -> dict[str, str]:
     """Installed versions of nesy, Python and the solver/ML libraries."""
     found = {"python": platform.python_version()}

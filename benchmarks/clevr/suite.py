@@ -36,7 +36,7 @@ from typing import Any
 from nesy.errors import NesyError
 from nesy.executor import make_executor
 from nesy.progress import NullProgress, Progress
-from nesy.suites import BenchConfig
+from nesy.suites import BenchConfig, integer_options
 
 from .check import check_executors
 from .learning import run_learning
@@ -54,14 +54,7 @@ LEAST = {"check_executors": 0, "n_questions": 1, "n_probes": 0, "questions_per_s
 
 def options_of(config: BenchConfig) -> dict[str, int]:
     """The suite's options: defaults (or quick ones) overridden by ``--set``; bad ones raise :class:`NesyError`."""
-    options = dict(QUICK if config.quick else DEFAULTS)
-    unknown = sorted(set(config.options) - set(options))
-    if unknown:
-        raise NesyError(f"clevr: unknown option(s) {unknown}; known: {', '.join(options)}")
-    for key, value in config.options.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < LEAST[key]:
-            raise NesyError(f"clevr: --set {key}= must be an integer >= {LEAST[key]}, got {value!r}")
-        options[key] = value
+    options = integer_options("clevr", config, DEFAULTS, QUICK, LEAST)
     if options["check_executors"] not in (0, 1):
         raise NesyError(f"clevr: --set check_executors= must be 0 or 1, got {options['check_executors']}")
     return options

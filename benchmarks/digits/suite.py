@@ -42,7 +42,7 @@ from nesy.errors import NesyError
 from nesy.executor import make_executor
 from nesy.grounding.image_classifier import ImageClassifier
 from nesy.progress import Progress
-from nesy.suites import BenchConfig
+from nesy.suites import BenchConfig, integer_options
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +53,7 @@ LEAST = {"explore": 0, "refit": 0}  #: options that may be 0; every other one mu
 
 
 def _options(config: BenchConfig) -> dict[str, Any]:
-    options = dict(QUICK if config.quick else DEFAULTS)
-    unknown = set(config.options) - set(options) - {"digits", "train"}
-    if unknown:
-        raise NesyError(f"digits-add: unknown option(s) {sorted(unknown)}; known: digits, train, {', '.join(options)}")
-    for key in options:
-        if key in config.options:
-            value = config.options[key]
-            least = LEAST.get(key, 1)
-            if isinstance(value, bool) or not isinstance(value, int) or value < least:
-                raise NesyError(f"digits-add: --set {key}= must be an integer >= {least}, got {value!r}")
-            options[key] = value
+    options = integer_options("digits-add", config, DEFAULTS, QUICK, LEAST, extra=("digits", "train"))
     digits = config.options.get("digits", 1)
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 30:
         raise NesyError(f"digits-add: --digits must be an integer from 1 to 30, got {digits!r}")
