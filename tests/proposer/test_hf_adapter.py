@@ -28,17 +28,7 @@ PAIRS = [("jump twice", "J J"), ("walk", "W"), ("walk left", "L W"), ("jump", "J
 FAST = TrainConfig(lr=3e-3, batch_size=4, warmup_steps=1, target_accuracy=1.0)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread_unless_configured():
-    """Tiny models gain nothing from intra-op threads, and on a shared 2-core box extra threads
-    thrash; an explicit OMP_NUM_THREADS is respected."""
-    if "OMP_NUM_THREADS" in os.environ:
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/proposer/conftest.py
 
 
 def word_tokenizer(*, eos_after_text: bool) -> PreTrainedTokenizerFast:

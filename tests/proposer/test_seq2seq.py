@@ -6,7 +6,6 @@ One model is trained once per module (about 10-30 s on 2 CPU cores) and shared b
 
 from __future__ import annotations
 
-import os
 import random
 
 import pytest
@@ -22,17 +21,7 @@ from nesy.proposer.vocab import Vocab
 SYMBOLS = [f"s{i}" for i in range(8)]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread_unless_configured():
-    """Tiny models gain nothing from intra-op threads, and on a shared 2-core box extra threads
-    thrash; an explicit OMP_NUM_THREADS is respected."""
-    if "OMP_NUM_THREADS" in os.environ:
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/proposer/conftest.py
 
 
 def reverse_rename(text: str) -> str:
