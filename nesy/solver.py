@@ -89,11 +89,7 @@ class BaseSolver(ABC):
             verdict = self.execute(program, input, budget)
             if not verdict.status.is_success:
                 return verdict
-            if self.values_equal(verdict.value, expected):
-                return Verdict(Status.OK, verdict.value, "value matches the expected one", verdict.certificate)
-            return Verdict(
-                Status.MISMATCH, verdict.value, f"expected {_short(expected)}, got {_short(verdict.value)}", verdict.certificate
-            )
+            return self._compared(verdict, expected, self.values_equal(verdict.value, expected))
 
         return self._guarded(program, budget, run_and_compare)
 
@@ -106,6 +102,15 @@ class BaseSolver(ABC):
         raise NotImplementedError(f"backend {self.name!r} does not support enumeration")
 
     # -- internals -------------------------------------------------------------------------
+    @staticmethod
+    def _compared(verdict: Verdict, expected: Any, equal: bool) -> Verdict:
+        """The check-mode verdict for a successful run: ``ok`` when ``equal``, else ``mismatch``."""
+        if equal:
+            return Verdict(Status.OK, verdict.value, "value matches the expected one", verdict.certificate)
+        return Verdict(
+            Status.MISMATCH, verdict.value, f"expected {_short(expected)}, got {_short(verdict.value)}", verdict.certificate
+        )
+
     def _guarded(self, program: str, budget: Budget, body) -> Verdict:
         start = time.perf_counter()
         verdict = self._pre_checks(program, budget)

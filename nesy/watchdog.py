@@ -61,6 +61,10 @@ class Alarm:
     seq: int = field(default=0, repr=False)
 
 
+def _disarmed() -> None:
+    """What a closed alarm holds instead of its interrupt (never called: the watchdog skips it)."""
+
+
 class _Watchdog:
     """The per-process thread and its heap of armed alarms (use :func:`interrupt_after`)."""
 
@@ -88,6 +92,9 @@ class _Watchdog:
         with self._lock:  # the watchdog calls interrupts under this lock: none runs after this
             if not alarm.done:
                 alarm.done = True
+                # drop the callable: a bound ``interrupt`` would keep its solver object (and that
+                # object's memory) alive until the heap is next pruned
+                alarm.interrupt = _disarmed
                 self._live -= 1
                 if len(self._heap) > 2 * self._live + 64:
                     self._heap = [entry for entry in self._heap if not entry[2].done]

@@ -78,6 +78,29 @@ def clean_message(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+class _MessageLog:
+    """clingo's logger callback: keeps messages instead of printing them to stderr.
+
+    A separate object, not a method of the session: the control holds its logger, so a bound
+    method would make a reference cycle and keep every finished control (and its memory) alive
+    until Python's cyclic collector ran.
+    """
+
+    __slots__ = ("messages", "errors")
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.errors: list[str] = []
+
+    def __call__(self, code: clingo.MessageCode, message: str) -> None:
+        text = clean_message(message)
+        if code == clingo.MessageCode.RuntimeError and len(self.errors) < 20:
+            self.errors.append(text)
+        elif code != clingo.MessageCode.RuntimeError and len(self.messages) < 50:
+            self.messages.append(text)
+        log.debug("clingo %s: %s", code.name, message.strip())
+
+
 class ClingoSession:
     """A filtered, grounded program ready for repeated solving.
 
@@ -107,8 +130,9 @@ class ClingoSession:
     ) -> None:
         self.functions = dict(functions or {})
         self.detailed_statistics = detailed_statistics
-        self.messages: list[str] = []
-        self._errors: list[str] = []
+        self._log = _MessageLog()
+        self.messages = self._log.messages
+        self._errors = self._log.errors
         self.max_atoms = max_atoms
         self._parts = 0
         self._stale_interrupt = False
@@ -260,15 +284,6 @@ class ClingoSession:
         if self._stale_interrupt:
             self._control.solve(assumptions=[(_ABSORB_ATOM, True)])
             self._stale_interrupt = False
-
-    def _log(self, code: clingo.MessageCode, message: str) -> None:
-        """clingo's logger callback: keep messages instead of printing them to stderr."""
-        text = clean_message(message)
-        if code == clingo.MessageCode.RuntimeError and len(self._errors) < 20:
-            self._errors.append(text)
-        elif code != clingo.MessageCode.RuntimeError and len(self.messages) < 50:
-            self.messages.append(text)
-        log.debug("clingo %s: %s", code.name, message.strip())
 
     def _clear_messages(self) -> None:
         del self._errors[:]  # warnings stay in ``messages`` (capped); errors are per operation

@@ -46,6 +46,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import pickle
 import re
 import time
@@ -114,17 +115,28 @@ class ClingoSolver(BaseSolver):
         """As :meth:`BaseSolver.check`; asks for one model more than ``expected`` lists, to see there are no others."""
         wanted = _expected_sets(expected)
         if wanted is not None and len(wanted) + 1 > budget.max_models:
-            budget = budget.replace(max_models=len(wanted) + 1)
-        return super().check(program, input, expected, budget)
+            budget = _with_models(budget, len(wanted) + 1)
+
+        def run_and_compare() -> Verdict:
+            verdict = self.execute(program, input, budget)
+            if not verdict.status.is_success:
+                return verdict
+            return self._compared(verdict, expected, self._matches(verdict.value, expected, wanted))
+
+        return self._guarded(program, budget, run_and_compare)
 
     def values_equal(self, value: Any, expected: Any) -> bool:
         """Compare a run's value with ``"sat"``, ``"unsat"``, one answer set or a list of them."""
+        return self._matches(value, expected, _expected_sets(expected))
+
+    @staticmethod
+    def _matches(value: Any, expected: Any, wanted: set[frozenset[str]] | None) -> bool:
+        """:meth:`values_equal` with ``expected`` already read into ``wanted``."""
         if not isinstance(value, dict) or "models" not in value:
             return False
         models = value["models"]
         if expected in ("sat", "unsat"):
             return bool(models) == (expected == "sat")
-        wanted = _expected_sets(expected)
         if wanted is None:
             return False
         found = {frozenset(map(_normal_atom, m)) for m in models}
@@ -216,6 +228,12 @@ class ClingoSolver(BaseSolver):
                 session.add(text)
         session.ground()
         return session
+
+
+@functools.lru_cache(maxsize=64)
+def _with_models(budget: Budget, models: int) -> Budget:
+    """``budget`` allowing ``models`` answer sets (budgets are immutable: shared copies are safe)."""
+    return budget.replace(max_models=models)
 
 
 def facts_text(input: Any) -> str:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import signal
 import threading
 from dataclasses import asdict
@@ -115,6 +116,11 @@ class SympySolver(BaseSolver):
         return bindings
 
     def _parse_value(self, text: str) -> Any:
+        plain = _PLAIN_NUMBER.match(text)
+        if plain is not None:  # "-7/3", "42": what the evaluator would build, without parsing a program
+            numerator, denominator = plain.groups()
+            if denominator is None or int(denominator) != 0:
+                return sympy.Rational(int(numerator), int(denominator or 1))
         return evaluate(text, None, self.limits)
 
     # -- check mode -----------------------------------------------------------------------------
@@ -171,6 +177,8 @@ class SympySolver(BaseSolver):
 
 
 _UNREADABLE = object()
+#: An integer or a fraction of integers, short enough to be far under any integer-size limit.
+_PLAIN_NUMBER = re.compile(r"(-?\d{1,30})\s*(?:/\s*(\d{1,30})\s*)?\Z")
 
 
 def _short(value: Any, limit: int = 120) -> str:

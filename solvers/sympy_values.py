@@ -75,6 +75,8 @@ def _to_json(value: Any) -> Any:
         return bool(value)
     if isinstance(value, sympy.Integer):
         return _to_json(int(value))
+    if isinstance(value, sympy.Rational):  # as str() prints it, without the printer machinery
+        return f"{value.p}/{value.q}"
     if isinstance(value, sympy.Float):
         number = float(value)
         return number if value._prec <= 53 and math.isfinite(number) else str(value)

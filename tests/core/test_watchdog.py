@@ -55,3 +55,16 @@ def test_an_earlier_deadline_armed_later_wakes_the_watchdog():
         with interrupt_after(fired.set, 0.05):
             assert fired.wait(5)
         assert time.monotonic() - start < 5
+
+
+def test_a_closed_alarm_no_longer_holds_its_interrupt():
+    """The heap is pruned lazily: a closed alarm must not keep its solver object alive meanwhile."""
+
+    class Solver:
+        def interrupt(self) -> None:
+            raise AssertionError("a closed alarm was fired")
+
+    solver = Solver()
+    with interrupt_after(solver.interrupt, 60) as alarm:
+        pass
+    assert alarm.done and getattr(alarm.interrupt, "__self__", None) is not solver

@@ -155,3 +155,20 @@ def test_statistics_are_cheap_by_default_and_detailed_on_request():
     detailed = ClingoSession(program, detailed_statistics=True).solve(limit=0).certificate["statistics"]
     assert cheap["models_enumerated"] == 3 and "conflicts" not in cheap
     assert detailed["models_enumerated"] == 3 and detailed["atoms"] >= 2 and "conflicts" in detailed
+
+
+def test_finished_checks_leave_no_control_alive_for_the_garbage_collector():
+    """A control is freed as soon as its check is over (no reference cycle through the logger
+    or the watchdog), so many small checks do not pile up clingo's memory between collections."""
+    import gc
+
+    solver = ClingoSolver()
+    gc.collect()
+    gc.disable()
+    try:
+        for i in range(30):
+            assert solver.check(f"a({i}). b :- a({i}).", expected=[[f"a({i})", "b"]]).status is Status.OK
+        alive = sum(isinstance(obj, clingo.Control) for obj in gc.get_objects())
+    finally:
+        gc.enable()
+    assert alive == 0

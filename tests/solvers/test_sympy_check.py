@@ -155,3 +155,18 @@ def test_comparison_runs_under_the_budget(solver: SympySolver) -> None:
     verdict = solver.check("x", expected=hard, budget=Budget(wall_seconds=0.5))
     assert verdict.status is Status.TIMEOUT
     assert verdict.stats["wall_seconds"] < 1.0
+
+
+@pytest.mark.parametrize("text", ["-7/3", "42", "6/4", "-0", "0/5", "1/0", "3 / 4", "12345678901234567890/3"])
+def test_plain_numbers_read_as_the_evaluator_reads_them(solver: SympySolver, text: str) -> None:
+    """Expected values such as "-7/3" skip the program parser; the result must not change."""
+    from nesy.solvers.sympy_eval import evaluate
+
+    assert solver._parse_value(text) == evaluate(text)
+
+
+def test_rationals_print_to_json_as_sympy_prints_them() -> None:
+    from nesy.solvers.sympy_values import to_json
+
+    for value in (sympy.Rational(-7, 3), sympy.Rational(1, 2), sympy.Rational(10**40 + 1, 3)):
+        assert to_json(value) == str(value)
