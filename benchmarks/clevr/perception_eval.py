@@ -40,7 +40,7 @@ from .vocab import ATTRIBUTES, RADIUS, RELATIONS
 
 log = logging.getLogger(__name__)
 
-__all__ = ["annotations", "evaluate_perception", "match", "perceived_scenes", "run_perception_eval", "scene_metrics", "train_perception"]
+__all__ = ["annotations", "answers_agree", "evaluate_perception", "match", "perceived_scenes", "run_perception_eval", "scene_metrics", "train_perception"]
 
 
 def annotations(scene: dict[str, Any], camera: Camera = Camera()) -> list[dict[str, Any]]:
@@ -99,7 +99,8 @@ def scene_metrics(true: dict[str, Any], perceived: dict[str, Any], camera: Camer
     return {"matched": len(pairs), "true": len(t), "perceived": len(p), "hits": hits, "exact": exact, "errors": errors}
 
 
-def _answers_agree(questions: Sequence[Any], perceived: dict[int, dict[str, Any]]) -> list[bool]:
+def answers_agree(questions: Sequence[Any], perceived: dict[int, dict[str, Any]]) -> list[bool]:
+    """Per question: its GOLD program gives its answer on the perceived scene (``image_index`` -> scene)."""
     agree = []
     for q in questions:
         try:
@@ -168,7 +169,7 @@ def evaluate_perception(
     eval_seconds = time.perf_counter() - started
     per_scene = [scene_metrics(t, p, camera) for t, p in zip(test_scenes, perceived)]
     matched = sum(m["matched"] for m in per_scene)
-    agree = _answers_agree(questions, {t["image_index"]: p for t, p in zip(test_scenes, perceived)})
+    agree = answers_agree(questions, {t["image_index"]: p for t, p in zip(test_scenes, perceived)})
     errors = sorted(e for m in per_scene for e in m["errors"])
     return {
         "n_test_scenes": len(test_scenes),

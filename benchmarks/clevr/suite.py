@@ -39,24 +39,42 @@ from nesy.progress import NullProgress, Progress
 from nesy.suites import BenchConfig, integer_options
 
 from .check import check_executors
+from .images import run_images
 from .learning import run_learning
+from .qa_perception import QA_DEFAULTS, QA_LEAST, QA_QUICK
 from .questions import GenerationConfig, generate_questions
 from .scenes import SceneConfig
 
 log = logging.getLogger(__name__)
 
+#: ``--images`` options: annotated training pictures and epochs of setting A, and setting B's (``qa_*``).
+IMAGE_DEFAULTS = {"n_perception_train": 1000, "centre_epochs": 8, "crop_epochs": 8, **QA_DEFAULTS}
+IMAGE_QUICK = {"n_perception_train": 24, "centre_epochs": 1, "crop_epochs": 1, **QA_QUICK}
+IMAGE_LEAST = {"n_perception_train": 2, "centre_epochs": 1, "crop_epochs": 1, **QA_LEAST}
+
 DEFAULTS = {"check_executors": 0, "n_questions": 10000, "n_probes": 1000, "questions_per_scene": 10,
-            "n_train": 10000, "n_test": 1000, "rounds": 1}
+            "n_train": 10000, "n_test": 1000, "rounds": 1, "images": 0, **IMAGE_DEFAULTS}
 QUICK = {"check_executors": 0, "n_questions": 500, "n_probes": 100, "questions_per_scene": 10,
-         "n_train": 800, "n_test": 100, "rounds": 1}
-LEAST = {"check_executors": 0, "n_questions": 1, "n_probes": 0, "questions_per_scene": 1, "n_train": 1, "n_test": 1, "rounds": 0}
+         "n_train": 800, "n_test": 100, "rounds": 1, "images": 0, **IMAGE_QUICK}
+LEAST = {"check_executors": 0, "n_questions": 1, "n_probes": 0, "questions_per_scene": 1, "n_train": 1, "n_test": 1, "rounds": 0,
+         "images": 0, **IMAGE_LEAST}
+PERCEPTION = ("annotated", "qa")
 
 
 def options_of(config: BenchConfig) -> dict[str, int]:
     """The suite's options: defaults (or quick ones) overridden by ``--set``; bad ones raise :class:`NesyError`."""
-    options = integer_options("clevr", config, DEFAULTS, QUICK, LEAST)
-    if options["check_executors"] not in (0, 1):
-        raise NesyError(f"clevr: --set check_executors= must be 0 or 1, got {options['check_executors']}")
+    options: dict[str, Any] = integer_options("clevr", config, DEFAULTS, QUICK, LEAST, extra=("perception",))
+    for flag in ("check_executors", "images"):
+        if options[flag] not in (0, 1):
+            raise NesyError(f"clevr: --set {flag}= must be 0 or 1, got {options[flag]}")
+    if options["check_executors"] and options["images"]:
+        raise NesyError("clevr: --check-executors and --images cannot be combined (the check runs on symbolic scenes)")
+    perception = config.options.get("perception", "annotated")
+    if perception not in PERCEPTION:
+        raise NesyError(f"clevr: --set perception= must be one of {', '.join(PERCEPTION)}, got {perception!r}")
+    if "perception" in config.options and not options["images"]:
+        raise NesyError("clevr: --set perception= needs --images")
+    options["perception"] = perception
     return options
 
 
@@ -73,8 +91,9 @@ class ClevrSuite:
         if not options["check_executors"]:
             if config.split == "math":
                 raise NesyError("clevr: the math split has no learning run yet; use iid, cogent or hops")
+            run = run_images if options["images"] else run_learning
             with make_executor(workers=config.workers, cache=False) as pool:
-                results = run_learning(config.split or "iid", options, seed=config.seed, pool=pool, progress=progress)
+                results = run(config.split or "iid", options, seed=config.seed, pool=pool, progress=progress)
                 results["workers"] = getattr(pool, "n_workers", None)
             results["options"] = options
             return results

@@ -62,6 +62,7 @@ def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
 @click.option("--permute-vocab", type=int, metavar="SEED", help="Rename input words and output tokens by a seeded bijection.")
 @click.option("--digits", type=click.IntRange(min=1), metavar="N", help="Digits per number (digits-add).")
 @click.option("--check-executors", is_flag=True, help="Cross-check the dsl and clingo executors instead of learning (clevr).")
+@click.option("--images", is_flag=True, help="Render the scenes and answer on perceived pictures, end to end (clevr).")
 @click.option("--set", "set_", multiple=True, metavar="KEY=VALUE", help="Suite-specific option (repeatable).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the results JSON here.")
 @click.option("--no-progress", is_flag=True, help="Hide progress bars.")
@@ -77,6 +78,7 @@ def bench(
     permute_vocab: int | None,
     digits: int | None,
     check_executors: bool,
+    images: bool,
     set_: tuple[str, ...],
     json_path: str | None,
     no_progress: bool,
@@ -92,6 +94,8 @@ def bench(
     options.update({k: v for k, v in (("train", train_file), ("test", test_file), ("permute_vocab", permute_vocab), ("digits", digits)) if v is not None})
     if check_executors:
         options["check_executors"] = 1
+    if images:
+        options["images"] = 1
     config = BenchConfig(split=split, seed=seed, quick=quick, workers=workers, data_dir=data_dir, options=options)
     with RichProgress(disable=no_progress or not sys.stderr.isatty()) as progress:
         results = run_suite(suite, config, progress)

@@ -1,0 +1,159 @@
+"""``nesy bench clevr --images``: the learned parser's programs run on PERCEIVED scenes (end to end).
+
+The run:
+
+1. generates the split's training and test questions (as the symbolic run does,
+   :func:`~nesy.benchmarks.clevr.learning.split_configs`) and learns a question -> program parser
+   from the training answers alone (:func:`nesy.semparse.learner.learn_parser`, zero program
+   annotations);
+2. trains perception: setting ``annotated`` (as NS-VQA) fits
+   :class:`~nesy.grounding.scene_perception.ScenePerception` on ``n_perception_train`` separately
+   generated annotated pictures (:func:`~nesy.benchmarks.clevr.perception_eval.train_perception`);
+   setting ``qa`` (as NS-CL) learns the attributes from question-answer pairs by abduction
+   (:mod:`~nesy.benchmarks.clevr.qa_perception`);
+3. renders the test scenes, perceives them (picture ``i`` is test scene ``i``), parses each test
+   question without its answer and runs the program on the perceived scene in the sandboxed
+   executor (``dsl`` backend): ``accuracy`` is end to end. The same programs on the true scenes
+   give ``accuracy_symbolic``; GOLD programs on perceived vs true scenes give
+   ``perception_agreement`` (scoring only: nothing learns from gold programs).
+
+Example:
+    >>> answered_right([1, "red", True], [1, "blue", 1])
+    [True, False, False]
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Callable, Sequence
+
+from nesy.progress import Progress
+from nesy.semparse.learner import LearnConfig, learn_parser
+from nesy.semparse.tree import to_text as tree_text
+from nesy.verdict import Status
+
+from .dsl_executor import clevr_dsl, dsl_jobs
+from .learning import examples_of, split_configs, tokenize
+from .perception_eval import answers_agree, perceived_scenes, train_perception
+from .questions import generate_questions
+from .render import RenderConfig, render_images
+
+log = logging.getLogger(__name__)
+
+__all__ = ["answered_right", "run_images", "stage_reporter"]
+
+
+def answered_right(values: Sequence[Any], answers: Sequence[Any]) -> list[bool]:
+    """Per question: the value is the answer, of the same type (``1`` is not ``True``)."""
+    return [type(v) is type(a) and v == a for v, a in zip(values, answers)]
+
+
+def stage_reporter(progress: Progress) -> Callable[[str, int, int], None]:
+    """A ``report(stage, done, total)`` callback that keeps one progress task per stage name."""
+    stage: dict[str, Any] = {"name": None, "advance": None, "done": 0}
+
+    def report(name: str, done: int, total: int) -> None:
+        if stage["name"] != name:
+            stage.update(name=name, advance=progress.task(name, total), done=0)
+        stage["advance"](done - stage["done"])
+        stage["done"] = done
+
+    return report
+
+
+def _run_programs(pool: Any, texts: Sequence[str | None], scenes: Sequence[dict[str, Any]], answers: Sequence[Any]) -> list[bool]:
+    parsed = [i for i, t in enumerate(texts) if t is not None]
+    verdicts = pool.map(dsl_jobs([(texts[i], scenes[i]) for i in parsed]))
+    right = [False] * len(texts)
+    for i, v in zip(parsed, verdicts):
+        right[i] = v.status is Status.OK and answered_right([v.value], [answers[i]])[0]
+    return right
+
+
+def _perception(options: dict[str, Any], seed: int, pool: Any, progress: Progress) -> tuple[Any, dict[str, Any]]:
+    """The trained perception model and what to report about its training."""
+    if options["perception"] == "qa":
+        from .qa_perception import QAConfig, train_qa_perception
+
+        config = QAConfig.from_options(options)
+        model, report = train_qa_perception(config, seed=seed, pool=pool, progress=progress)
+        return model, {"perception_setting": "B (question-answer pairs, as NS-CL)", **report}
+    model, fit, render_seconds = train_perception(
+        options["n_perception_train"], seed=seed, centre_epochs=options["centre_epochs"], crop_epochs=options["crop_epochs"]
+    )
+    return model, {
+        "perception_setting": "A (scene annotations, as NS-VQA)",
+        "perception_train_seconds": fit.seconds,
+        "perception_train_images": options["n_perception_train"],
+        "perception_render_seconds": render_seconds,
+        "perception_epochs": {"centre": options["centre_epochs"], "crop": options["crop_epochs"]},
+    }
+
+
+def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, progress: Progress) -> dict[str, Any]:
+    """Learn the parser, train perception, answer the test questions on perceived pictures."""
+    train_config, test_config = split_configs(split, n_train=options["n_train"], n_test=options["n_test"], seed=seed,
+                                              questions_per_scene=options["questions_per_scene"])
+    started = time.perf_counter()
+    train_scenes, train_questions, _ = generate_questions(train_config)
+    test_scenes, test_questions, _ = generate_questions(test_config)
+    generation_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    config = LearnConfig(lexicon_examples=max(300, options["n_train"] // 10), rounds=options["rounds"])
+    parser, stats = learn_parser(clevr_dsl(), examples_of(train_scenes, train_questions), config, stage_reporter(progress))
+    train_seconds = time.perf_counter() - started
+
+    model, perception = _perception(options, seed, pool, progress)
+
+    started = time.perf_counter()
+    render = RenderConfig()
+    pictures = render_images(test_scenes, render)
+    perceived = perceived_scenes(model, pictures, render.camera, test_config.scenes.relation_eps)
+    for true, seen in zip(test_scenes, perceived):  # picture i is test scene i
+        seen["image_index"] = true["image_index"]
+    perceive_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    position = {s["image_index"]: i for i, s in enumerate(test_scenes)}
+    where = [position[q.image_index] for q in test_questions]
+    texts = [tree_text(p) if p is not None else None for p in (parser.parse(tokenize(q.text)) for q in test_questions)]
+    answers = [q.answer for q in test_questions]
+    right = _run_programs(pool, texts, [perceived[i] for i in where], answers)
+    right_symbolic = _run_programs(pool, texts, [test_scenes[i] for i in where], answers)
+    agreement = answers_agree(test_questions, {s["image_index"]: s for s in perceived})
+    eval_seconds = time.perf_counter() - started
+
+    n = len(test_questions)
+    share = (lambda flags: sum(flags) / n if n else 0.0)
+    accuracy, symbolic, agree = share(right), share(right_symbolic), share(agreement)
+    parsed = share([t is not None for t in texts])
+    return {
+        "accuracy": accuracy,
+        "accuracy_symbolic": symbolic,
+        "perception_agreement": agree,
+        **perception,
+        "images": True,
+        "program_annotations": 0,
+        "n_train": len(train_questions),
+        "n_test": n,
+        "train_seconds": train_seconds,
+        "eval_seconds": eval_seconds,
+        "perceive_seconds": perceive_seconds,
+        "generation_seconds": generation_seconds,
+        "parsed_share": parsed,
+        "learning": stats,
+        "train_scenes": len(train_scenes),
+        "test_scenes": len(test_scenes),
+        "summary": [
+            ("accuracy (end to end, perceived scenes)", f"{accuracy:.4f} of {n}"),
+            ("accuracy_symbolic (same programs, true scenes)", f"{symbolic:.4f}"),
+            ("perception_agreement (gold programs)", f"{agree:.4f}"),
+            ("perception", perception["perception_setting"]),
+            ("perception train seconds", f"{perception['perception_train_seconds']:.1f}"),
+            ("perception train images", perception["perception_train_images"]),
+            ("parser train seconds", f"{train_seconds:.1f}"),
+            ("program annotations", 0),
+        ],
+    }
