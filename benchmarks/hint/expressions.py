@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Generic, Sequence, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ MULTIPLICATIVE: tuple[str, ...] = ("*", "/")
 OPERATORS: tuple[str, ...] = ADDITIVE + MULTIPLICATIVE
 MAX_LENGTH = 15
 PAREN_SHARE = 0.25
+T = TypeVar("T")
 
 
 def possible_lengths(low: int = 1, high: int = MAX_LENGTH) -> list[int]:
@@ -74,39 +75,34 @@ class _Invalid(Exception):
     """Not grammatical, or division by zero: the whole expression has no value."""
 
 
-class _Parser:
-    """Recursive descent over a token list; raises :class:`_Invalid` at the first problem."""
+class _Parser(Generic[T]):
+    """Recursive descent over a token list, folding with ``leaf`` and ``combine``; raises :class:`_Invalid`."""
 
-    def __init__(self, tokens: Sequence[str]) -> None:
-        self.tokens, self.at = tokens, 0
+    def __init__(self, tokens: Sequence[str], leaf: Callable[[int], T], combine: Callable[[str, T, T], T]) -> None:
+        self.tokens, self.at, self.leaf, self.combine = tokens, 0, leaf, combine
 
     def peek(self) -> str | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
 
-    def expr(self) -> int:
-        value = self.term()
-        while self.peek() in ADDITIVE:
+    def chain(self, operators: tuple[str, ...], operand: Callable[[], T]) -> T:
+        value = operand()
+        while self.peek() in operators:
             op = self.tokens[self.at]
             self.at += 1
-            value = apply(op, value, self.term())  # type: ignore[assignment]  # never None for + -
+            value = self.combine(op, value, operand())  # type: ignore[arg-type]
         return value
 
-    def term(self) -> int:
-        value = self.factor()
-        while self.peek() in MULTIPLICATIVE:
-            op = self.tokens[self.at]
-            self.at += 1
-            result = apply(op, value, self.factor())
-            if result is None:
-                raise _Invalid
-            value = result
-        return value
+    def expr(self) -> T:
+        return self.chain(ADDITIVE, self.term)
 
-    def factor(self) -> int:
+    def term(self) -> T:
+        return self.chain(MULTIPLICATIVE, self.factor)
+
+    def factor(self) -> T:
         token = self.peek()
         self.at += 1
         if token in DIGITS:
-            return int(token)  # type: ignore[arg-type]
+            return self.leaf(int(token))  # type: ignore[arg-type]
         if token == "(":
             value = self.expr()
             if self.peek() != ")":
@@ -114,6 +110,40 @@ class _Parser:
             self.at += 1
             return value
         raise _Invalid
+
+
+def fold(tokens: Sequence[str], leaf: Callable[[int], T], combine: Callable[[str, T, T], T]) -> T:
+    """Parse ``tokens`` by structure alone and fold the parse bottom-up, left to right.
+
+    ``leaf(d)`` gives a digit's result, ``combine(op, left, right)`` an operation's. Nothing is
+    evaluated here beyond those two callbacks.
+
+    Raises:
+        ValueError: if the tokens are not a grammatical expression (or unknown tokens).
+
+    Example:
+        >>> fold(list("2*(3+4)"), str, lambda op, a, b: f"[{a}{op}{b}]")
+        '[2*[3+4]]'
+    """
+    if not tokens:
+        raise ValueError("an empty expression")
+    parser = _Parser(tokens, leaf, combine)
+    try:
+        value = parser.expr()
+    except _Invalid:
+        raise ValueError(f"not a grammatical expression: {''.join(map(str, tokens))[:60]!r}") from None
+    except RecursionError:  # thousands of nested parentheses
+        raise ValueError("too deeply nested") from None
+    if parser.at != len(tokens):
+        raise ValueError(f"not a grammatical expression: {''.join(map(str, tokens))[:60]!r}")
+    return value
+
+
+def _apply_or_invalid(op: str, a: int, b: int) -> int:
+    value = apply(op, a, b)
+    if value is None:
+        raise _Invalid
+    return value
 
 
 def evaluate(tokens: Sequence[str]) -> int | None:
@@ -130,16 +160,10 @@ def evaluate(tokens: Sequence[str]) -> int | None:
         >>> evaluate(["8", "-", "3", "-", "2"]), evaluate(["9", "/", "2", "/", "2"])
         (3, 3)
     """
-    if not tokens:
-        return None
-    parser = _Parser(tokens)
     try:
-        value = parser.expr()
-    except _Invalid:
+        return fold(tokens, int, _apply_or_invalid)
+    except ValueError:
         return None
-    except RecursionError:  # thousands of nested parentheses
-        return None
-    return value if parser.at == len(tokens) else None
 
 
 def _state(prefix: Sequence[str]) -> tuple[bool, int] | None:
