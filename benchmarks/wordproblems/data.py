@@ -7,6 +7,8 @@ Four families (templates in :mod:`~nesy.benchmarks.wordproblems.templates`):
   Tom."), counts change and move between them; the question asks one count, the total or the difference.
 * ``think``: someone thinks of a number, transforms it step by step and says the result; what was it?
 * ``linear``: a number described by one sentence ("A number doubled plus 3 is 17."); what is it?
+  Its program follows the sentence left to right, one line per operation (``v = x``, ``v = 2*v``,
+  ``v = v + 3``, ``eq = Eq(v, 17)``), not one nested expression.
   ``iid`` only: its one sentence grows with its operations, so a longer one would test length
   generalisation inside a sentence rather than more steps.
 
@@ -177,19 +179,18 @@ def _think(rng: random.Random, steps: int, story: _Story, names: list[str]):
 
 def _linear(rng: random.Random, steps: int, story: _Story, names: list[str]):
     start = rng.randint(2, 30)
-    value, expr, phrases = start, "x", []
+    value, lines, phrases = start, [f"{T.LINEAR_VAR} = x"], []
     for _ in range(steps):
         kind = rng.choice(("add", "sub", "mul", "double"))
         k = rng.randint(2, 5) if kind == "mul" else rng.randint(1, 20)
-        phrase, pattern = rng.choice(T.LINEAR_OPS[kind])
-        inner = expr if " " not in expr else f"({expr})"
-        expr = pattern.format(e=expr, K=k).replace(f"({expr})", inner)
+        phrase, line = rng.choice(T.LINEAR_OPS[kind])
+        lines.append(line.format(K=k))
         phrases.append(phrase.format(K=k))
         value = {"add": value + k, "sub": value - k, "mul": value * k, "double": 2 * value}[kind]
     joined = ", ".join(phrases[:-1]) + (", then " if len(phrases) > 1 else "") + phrases[-1]
     opener = rng.choice(("A number", "Some number", "A certain number"))
     story.sentences.append(f"{opener} {joined} is {value}.")
-    story.fragments.append(f"eq = Eq({expr}, {value})")
+    story.fragments.append("\n".join(lines + [f"eq = Eq({T.LINEAR_VAR}, {value})"]))
     text, code = rng.choice(T.LINEAR_ASK)
     story.sentences.append(text)
     story.fragments.append(code)

@@ -114,12 +114,15 @@ THINK_ASK = (
     ("Which number did {N} think of?", "solve(eq, x)[0]"),
 )
 
-# a number described in one sentence: "A number doubled plus 3 is 17."
-LINEAR_OPS = {  # kind -> (phrase, expression pattern over the expression so far `e`)
-    "add": (("plus {K}", "{e} + {K}"), ("increased by {K}", "{e} + {K}")),
-    "sub": (("minus {K}", "{e} - {K}"), ("decreased by {K}", "{e} - {K}")),
-    "mul": (("times {K}", "{K}*({e})"), ("multiplied by {K}", "{K}*({e})")),
-    "double": (("doubled", "2*({e})"),),
+# a number described in one sentence: "A number doubled plus 3 is 17." The program follows the sentence
+# left to right, one line per operation on the number so far `v` (v = x / v = 2*v / v = v + 3 / eq = Eq(v, 17)),
+# so that a description with more operations is more lines of the same kinds, not a deeper expression.
+LINEAR_VAR = "v"
+LINEAR_OPS = {  # kind -> (phrase, the line it adds)
+    "add": (("plus {K}", "v = v + {K}"), ("increased by {K}", "v = v + {K}")),
+    "sub": (("minus {K}", "v = v - {K}"), ("decreased by {K}", "v = v - {K}")),
+    "mul": (("times {K}", "v = {K}*v"), ("multiplied by {K}", "v = {K}*v")),
+    "double": (("doubled", "v = 2*v"),),
 }
 LINEAR_ASK = (
     ("What is the number?", "solve(eq, x)[0]"),

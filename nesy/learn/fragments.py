@@ -40,8 +40,8 @@ Example:
 
 from __future__ import annotations
 
-import itertools
 import json
+import math
 import logging
 import os
 import re
@@ -50,6 +50,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from nesy.learn.edits import IDENT, edits, operators, unused_slots
 from nesy.learn.kbest import k_best
 from nesy.learn.slots import SlotCopier
 from nesy.proposer.protocol import Candidate, FitReport
@@ -60,7 +61,6 @@ log = logging.getLogger(__name__)
 #: Tokens keep their leading whitespace, so that decoding (joiner "") gives back the exact text.
 SPLIT = r"regex:\s*(?:⟨\w+⟩|\d+(?:\.\d+)?|\w+|[^\w\s])"
 CONTEXT_MARK = " ⟨sep⟩ "
-IDENT = re.compile(r"(?<![⟨\w])[A-Za-z_][A-Za-z0-9_]*")
 GOLD_WEIGHT = 1000  #: an annotated fragment counts as this many sampled ones when votes are taken
 
 
@@ -82,6 +82,11 @@ class WriterConfig:
         edits: Also propose edits of each sentence's best fragment (slot swaps, word substitutions).
         edit_penalty: How far below the best fragment an edit is scored, in nats.
         neighbours: Trained sentences whose fragments an unseen sentence also gets (with their edits).
+        score_edits: An edit (or borrowed fragment) is scored by the better of ``edit_penalty`` below its
+            origin and the model's own log-probability of it, so the edits the model finds likely come first.
+        unused_slot_penalty: Nats off a fragment per slot of its sentence it does not mention, applied
+            when at least ``covering_share`` of the training fragments mention every slot of theirs.
+        covering_share: See ``unused_slot_penalty``.
     """
 
     per_sentence: int = 3
@@ -93,7 +98,10 @@ class WriterConfig:
     separator: str = "\n"
     edits: bool = True
     edit_penalty: float = 4.0
-    neighbours: int = 3
+    neighbours: int = 6
+    score_edits: bool = True
+    unused_slot_penalty: float = 6.0
+    covering_share: float = 0.95
 
 
 def join_fragments(fragments: Sequence[str], separator: str = "\n") -> str:
@@ -123,7 +131,9 @@ class FragmentWriter:
         self._fragments: dict[tuple[str, str], tuple[str, ...]] = {}  # (text, program) -> fragments
         self._gold: set[tuple[str, str]] = set()
         self.last_fit: FitReport | None = None
-        self.program_words: set[str] = set()  # identifiers seen in training fragments
+        self.program_words: set[str] = set()  # identifiers seen in training fragments and verified programs
+        self.program_operators: set[str] = set()  # one-character operators seen in training fragments
+        self.covers_slots = False  # whether every training fragment mentions every slot of its sentence
         self.known: dict[str, str] = {}  # slotted sentence -> slotted fragment, of the last fit
         #: (text, program) pairs -> whether each verifies; None: every fragment of a verified program votes
         self.ablation: Callable[[list[tuple[str, str]]], list[bool]] | None = None
@@ -178,10 +188,13 @@ class FragmentWriter:
         """
         readings = [self.reading(self.sentences(text)) for text in inputs]
         unique = sorted({source for reading in readings for source, _ in reading})
-        width = max(1, self.config.per_sentence if k > 1 else 1)
+        width = max(1, self.config.per_sentence if k > 1 or self.covers_slots else 1)
         proposals = dict(zip(unique, self.model.propose(unique, width, sample=False))) if unique else {}
         if self.config.edits and k > 1:
             proposals = {source: self._with_edits(source, found) for source, found in proposals.items()}
+            if self.config.score_edits:
+                proposals = self._rescored(proposals)
+        proposals = {source: self._penalised(source, found) for source, found in proposals.items()}
         out = []
         for text, reading in zip(inputs, readings):
             # one decision per distinct slotted sentence: the same sentence shape gets the same fragment
@@ -207,7 +220,7 @@ class FragmentWriter:
         return out
 
     def edits(self, source: str, fragment: str) -> list[str]:
-        """Slot swaps and word substitutions of a (slotted) fragment for a (slotted) sentence.
+        """Edits of a (slotted) fragment for a (slotted) sentence (:func:`nesy.learn.edits.edits`).
 
         Example:
             >>> writer = FragmentWriter(SlotCopier())
@@ -215,17 +228,15 @@ class FragmentWriter:
             >>> writer.edits("⟨1⟩ fears ⟨2⟩.", "likes(⟨1l⟩,⟨2l⟩).")
             ['likes(⟨2l⟩,⟨1l⟩).', 'fears(⟨1l⟩,⟨2l⟩).']
         """
-        out = []
-        slots = sorted({int(n) for n in re.findall(r"⟨(\d+)⟩", source)})
-        for i, j in itertools.combinations(slots, 2):
-            swapped = re.sub(rf"⟨({i}|{j})(l?)⟩", lambda m: f"⟨{j if m.group(1) == str(i) else i}{m.group(2)}⟩", fragment)
-            if swapped != fragment:
-                out.append(swapped)
-        words = [w for w in dict.fromkeys(re.findall(r"[a-z_][a-z0-9_]*", source)) if w in self.program_words]
-        for old in dict.fromkeys(IDENT.findall(fragment)):
-            if old in self.program_words:
-                out += [re.sub(rf"(?<![⟨\w]){old}(?!\w)", new, fragment) for new in words if new != old]
-        return list(dict.fromkeys(out))
+        return edits(source, fragment, self.program_words, self.program_operators)
+
+    def _penalised(self, source: str, found: list[Candidate]) -> list[Candidate]:
+        """Fragments that leave slots of the sentence unused ranked lower, when training fragments never do."""
+        if not self.covers_slots:
+            return found
+        ranked = [Candidate(c.program, c.logprob - self.config.unused_slot_penalty * unused_slots(source, c.program))
+                  for c in found]
+        return sorted(ranked, key=Candidate.sort_key)
 
     def _with_edits(self, source: str, found: list[Candidate]) -> list[Candidate]:
         if not found:
@@ -241,6 +252,20 @@ class FragmentWriter:
                 if edit not in best:
                     best[edit] = candidate.logprob - self.config.edit_penalty
         return sorted((Candidate(p, lp) for p, lp in best.items()), key=Candidate.sort_key)
+
+    def _rescored(self, proposals: dict[str, list[Candidate]]) -> dict[str, list[Candidate]]:
+        """Edits and borrowed fragments scored by the model too: each gets the better of its floor and that."""
+        beams = {source: {c.program for c in found[: self.config.per_sentence]} for source, found in proposals.items()}
+        pairs = [(source, c.program) for source, found in proposals.items() for c in found
+                 if c.program not in beams[source]]
+        if not pairs:
+            return proposals
+        scores = dict(zip(pairs, self.model.score([s for s, _ in pairs], [p for _, p in pairs])))
+        return {
+            source: sorted((Candidate(c.program, max(c.logprob, scores.get((source, c.program), -math.inf)))
+                            for c in found), key=Candidate.sort_key)
+            for source, found in proposals.items()
+        }
 
     def _unneeded(self, found: list[tuple[str, str, tuple[str, ...]]]) -> set[tuple[str, str, int]]:
         """(text, program, sentence index) of fragments a sampled program still verifies without."""
@@ -301,6 +326,10 @@ class FragmentWriter:
         if not examples:
             return None
         self.program_words.update(w for _, target in examples for w in IDENT.findall(target))
+        self.program_words.update(w for _, program in pairs for w in IDENT.findall(program))
+        self.program_operators.update(op for _, target in examples for op in operators(target))
+        covered = sum(unused_slots(source, target) == 0 for source, target in examples)
+        self.covers_slots = covered >= self.config.covering_share * len(examples)
         self.known = dict(examples)
         if "epochs" not in options and "steps" not in options:
             per_epoch = -(-len(examples) // self.model.config.train.batch_size)

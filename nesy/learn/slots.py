@@ -12,10 +12,13 @@ what it writes, so that a name or number is copied whatever it is. A token becom
 (Unseen lower-case words stay words: the model reads them as unknown. Making them slots would shift
 the numbering of the names after them.) Slots are numbered ``⟨1⟩, ⟨2⟩, ...`` by first appearance:
 one per distinct name (so a name said twice is one slot), one per occurrence of a number (so "6 bags
-with 6 stickers" reads like "6 bags with 11 stickers"). In a program
+with 6 stickers" reads like "6 bags with 11 stickers"; in the program, the number's occurrences take
+its slots in order). In a program
 (target) fragment, the token itself becomes ``⟨i⟩`` and its lower-case form ``⟨il⟩`` (programs
 often spell names in lower case, e.g. ASP constants), also as an ``_``-separated part of an
-identifier (``apples_tom``); :meth:`SlotCopier.restore` inverts both.
+identifier (``apples_tom``); :meth:`SlotCopier.restore` inverts both. A list of three or more
+names or words ("Ann, Bob and Cy") is one slot, and a program part that repeats its items
+``⟨ie⟩ SEP ⟨iz⟩`` (:mod:`nesy.learn.lists`), so lists of any length read and write alike.
 Nothing here knows any task's words: the copier is fitted on the user's texts.
 
 Example:
@@ -32,10 +35,13 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
+
+from nesy.learn.lists import JOIN, expand_repeats, find_lists, mark_repeats
 
 #: Tokens of a sentence: slot markers, numbers, words, single punctuation marks.
 WORD = re.compile(r"⟨\w+⟩|\d+(?:\.\d+)?|\w+|[^\w\s]")
@@ -114,9 +120,19 @@ class SlotCopier:
         ``slots`` continues an earlier numbering (so a context sentence and the sentence share it).
         """
         values = list(slots)
-        out, last = [], 0
-        for match in WORD.finditer(text):
-            token = match.group()
+        matches = list(WORD.finditer(text))
+        tokens = [m.group() for m in matches]
+        is_name = lambda token: self.is_slot(token) and not any(ch.isdigit() for ch in token)  # noqa: E731
+        lists = {start: (end, items) for start, end, items in find_lists(tokens, is_name)}
+        out, last, i = [], 0, 0
+        while i < len(matches):
+            match, token = matches[i], tokens[i]
+            if i in lists:  # a whole list: one slot
+                end, items = lists[i]
+                values.append(JOIN.join(items))
+                out.append(text[last : match.start()] + f"⟨{len(values)}⟩")
+                last, i = matches[end - 1].end(), end
+                continue
             if self.is_slot(token):
                 number = any(ch.isdigit() for ch in token)
                 if number or token not in values:
@@ -124,29 +140,46 @@ class SlotCopier:
                 index = len(values) if number else values.index(token) + 1
                 out.append(text[last : match.start()] + f"⟨{index}⟩")
                 last = match.end()
+            i += 1
         out.append(text[last:])
         return "".join(out), tuple(values)
 
     @staticmethod
     def abstract_target(fragment: str, slots: tuple[str, ...]) -> str:
         """A program fragment with each slot value (exact, or in lower case) replaced by its marker."""
-        # longest values first, so that '12' is not read as a part of '123'; a number said twice: its first slot
-        for index in sorted(range(len(slots)), key=lambda i: (-len(slots[i]), i)):
-            value = slots[index]
-            fragment = re.sub(_bounded(value), f"⟨{index + 1}⟩", fragment)
-            if value.lower() != value:
-                fragment = re.sub(_bounded(value.lower()), f"⟨{index + 1}l⟩", fragment)
+        for index, value in enumerate(slots):  # lists first: their items are no slots of their own
+            if JOIN in value:
+                fragment = mark_repeats(fragment, index + 1, tuple(value.split(JOIN)))
+        # longest values first, so that '12' is not read as a part of '123'; a number said n times: its
+        # occurrences in the program take its slots in order (the last one again for any further ones)
+        positions: dict[str, list[int]] = {}
+        for index, value in enumerate(slots):
+            if JOIN not in value:
+                positions.setdefault(value, []).append(index + 1)
+        for value in sorted(positions, key=lambda v: (-len(v), positions[v][0])):
+            indices = positions[value]
+            for suffix, form in (("", value), ("l", value.lower())):
+                if suffix and form == value:
+                    continue
+                seen = itertools.count()
+                fragment = re.sub(_bounded(form),
+                                  lambda _, seen=seen, indices=indices, suffix=suffix:
+                                  f"⟨{indices[min(next(seen), len(indices) - 1)]}{suffix}⟩", fragment)
         return fragment
 
     @staticmethod
     def restore(fragment: str, slots: tuple[str, ...]) -> str | None:
         """Put slot values back; None when the fragment names a slot the sentence does not have."""
-        missing = False
+        lists = {i + 1: tuple(value.split(JOIN)) for i, value in enumerate(slots) if JOIN in value}
+        expanded = expand_repeats(fragment, lists)
+        if expanded is None:
+            return None
+        fragment, missing = expanded, False
 
         def value(match: re.Match) -> str:
             nonlocal missing
             index = int(match.group(1)) - 1
-            if not 0 <= index < len(slots):
+            if not 0 <= index < len(slots) or JOIN in slots[index]:
                 missing = True
                 return match.group()
             return slots[index].lower() if match.group(2) else slots[index]
