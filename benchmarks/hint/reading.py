@@ -21,8 +21,8 @@ Example:
     >>> sharp = lambda text: torch.eye(16)[[SYMBOLS.index(c) for c in text]] * 0.9 + 0.005
     >>> with LocalExecutor(workers=1) as pool:
     ...     scores = score_readings([sharp("7/2"), sharp("3+")], [4, 3], pool)
-    >>> scores.right, scores.argmax_right, scores.verdicts, scores.agreement
-    ([True, False], [True, False], {'ok': 2, 'rejected': 1}, 1.0)
+    >>> scores.right, scores.argmax_right, scores.verdicts, scores.agreement  # "3+" has no grammatical reading
+    ([True, False], [True, False], {'ok': 1, 'rejected': 1}, 1.0)
 """
 
 from __future__ import annotations

@@ -75,12 +75,17 @@ class Abducer:
         executor: Where the clingo programs run (a :class:`~nesy.executor.LocalExecutor` or Ray).
         top_k: Candidates per position in the first pass (None, the default: every class).
         budget: Per-program budget; ``max_models`` is forced to 1 (the first optimum).
+        widen: False: no widening passes; an example the top-k candidates cannot explain is
+            ``inconsistent`` (cheap where only a count matters, e.g. probing candidate theories).
     """
 
-    def __init__(self, problem: AbductionProblem, executor: Any, *, top_k: int | None = None, budget: Budget | None = None) -> None:
+    def __init__(
+        self, problem: AbductionProblem, executor: Any, *, top_k: int | None = None, budget: Budget | None = None, widen: bool = True
+    ) -> None:
         self.problem = problem
         self.executor = executor
         self.top_k = top_k
+        self.widen = widen
         base = budget or Budget(wall_seconds=2.0)
         self.budget = Budget(**{**base.to_dict(), "max_models": 1})
         self.solver = get_solver("clingo", search=SEARCH)
@@ -90,6 +95,8 @@ class Abducer:
         """Candidates per position in each pass: top-k, then twice as many, then every class."""
         if self.top_k is None or self.top_k >= len(self.problem.symbols):
             return [(False, None)]
+        if not self.widen:
+            return [(False, self.top_k)]
         wider = [(True, 2 * self.top_k)] if 2 * self.top_k < len(self.problem.symbols) else []
         return [(False, self.top_k)] + wider + [(True, None)]
 

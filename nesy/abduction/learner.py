@@ -73,6 +73,7 @@ class RoundReport:
     confirmed: int = 0  #: abduced examples whose abduced symbols are the model's own most probable reading
     longest: int = 0  #: the most positions of an example in play this round (see ``curriculum``)
     in_play: int = 0  #: examples abduced for this round
+    abduce_seconds: float = 0.0  #: of ``seconds``, the time spent abducing (the rest: perceiving and fitting)
     extra: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -161,7 +162,9 @@ class AbductiveLearner:
             all_images = torch.cat([examples[i].images for i in active])
             probabilities = list(torch.split(self.perception.predict_proba(all_images), sizes))
             sample = torch.Generator().manual_seed(self.seed + number) if number <= self.explore else None
+            abduce_start = time.perf_counter()
             outcomes = self.abducer.abduce(probabilities, [examples[i].label for i in active], sample=sample)
+            abduce_seconds = time.perf_counter() - abduce_start
             chosen_images, chosen_labels, changed, confirmed = [], [], 0, 0
             for i, p, outcome in zip(active, probabilities, outcomes):
                 if outcome.status != ABDUCED:
@@ -191,6 +194,7 @@ class AbductiveLearner:
                 confirmed=confirmed,
                 longest=lengths[level],
                 in_play=len(active),
+                abduce_seconds=abduce_seconds,
             )
             if on_round is not None:
                 report.extra = on_round(report)

@@ -53,6 +53,9 @@ def test_label_overrides_perception_and_top_k_widens_when_needed(pool):
     assert outcomes[2].status == "abduced" and outcomes[2].widened  # 47 needs a digit outside the top 2
     assert sum(a != b for a, b in zip(outcomes[2].symbols, [1, 2, 3, 4])) == 1  # cheapest: one digit moved
     assert outcomes[3].symbols == [0, 0, 0, 0] and outcomes[3].widened
+    narrow = Abducer(problem, pool, top_k=2, widen=False).abduce([seen, hesitant, seen], [46, 47, 47])
+    assert [o.status for o in narrow] == ["abduced", "abduced", "inconsistent"]  # no second pass
+    assert not any(o.widened for o in narrow)
 
 
 def test_unreadable_and_inconsistent_labels_are_reported_and_the_batch_goes_on(pool):

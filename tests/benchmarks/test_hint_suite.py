@@ -5,7 +5,7 @@ import json
 import pytest
 
 from nesy.benchmarks.hint.expressions import evaluate
-from nesy.benchmarks.hint.suite import HintSuite, _options, grammar_problem, meaning_theories
+from nesy.benchmarks.hint.suite import HintSuite, _options, grammar_problem, meaning_renames, meaning_theories
 from nesy.errors import NesyError
 from nesy.progress import NullProgress
 from nesy.suites import BenchConfig, run_suite
@@ -22,6 +22,10 @@ def test_meaning_theories_are_the_24_operator_assignments():
     assert all(t.can_complete(list("(3"), 5) for t in theories)
 
 
+def meaning_theory_names():
+    return set(meaning_renames())
+
+
 def test_options_are_checked():
     with pytest.raises(NesyError, match="unknown option"):
         _options(BenchConfig(options={"epoch": 3}))
@@ -29,15 +33,20 @@ def test_options_are_checked():
         _options(BenchConfig(options={"advance_at": 1.5}))
     with pytest.raises(NesyError, match="max_pops"):
         _options(BenchConfig(options={"max_pops": 0}))
+    with pytest.raises(NesyError, match="abducer= must be one of clingo, search, got 'z3'"):
+        _options(BenchConfig(options={"abducer": "z3"}))
+    with pytest.raises(NesyError, match="top_k"):
+        _options(BenchConfig(options={"top_k": "all"}))
     assert _options(BenchConfig(options={"explore": 0}))["explore"] == 0
+    assert _options(BenchConfig())["abducer"] == "clingo"
+    assert _options(BenchConfig(options={"abducer": "search"}))["abducer"] == "search"
 
 
-def test_quick_run_learns_to_read_symbols_from_values_only():
-    results = run_suite(HintSuite(), BenchConfig(split="grammar", quick=True), NullProgress())
-    assert results["symbol_labels"] == 0 and results["mode"] == "grammar"
-    assert set(results["subsets"]) == {"I", "SS", "LS", "SL", "LL"}
-    assert results["symbol_accuracy"] > 0.3  # chance is 1/16
-    assert results["rounds"][0]["longest"] == 1  # the curriculum starts with single symbols
+def test_search_abducer_still_runs_on_request():
+    options = {"abducer": "search", "n_train": 80, "rounds": 2, "n_test": 10}
+    results = run_suite(HintSuite(), BenchConfig(split="grammar", quick=True, options=options), NullProgress())
+    assert results["abducer"] == "search" and "best-first search" in results["abduction"]
+    assert results["rounds"][0]["abduced"] > 0 and results["evaluator_agreement"] == 1.0
 
 
 def test_a_label_file_with_bad_lines_is_reported_and_the_rest_used(tmp_path):
@@ -51,3 +60,4 @@ def test_a_label_file_with_bad_lines_is_reported_and_the_rest_used(tmp_path):
     assert [p.split(":")[1] for p in results["label_problems"]] == ["2", "3"]
     assert "impossible value" in results["label_problems"][1]
     assert results["abduced_meaning"] and set(results["operator_images_read_as"]) == {"+", "-", "*", "/"}
+    assert results["abducer"] == "clingo" and results["rounds"][0]["extra"]["theory"] in meaning_theory_names()
