@@ -7,12 +7,18 @@ reads ``answer`` from the model, then runs the program again with
 ``(assert (not (= answer V)))`` appended: only ``unsat`` there proves that ``V`` is the only
 answer the program allows. The value is ``V`` (an entity or attribute name, or an integer).
 
+The puzzles' standing rules are the checker's, as the relation rules are the kinship checker's
+knowledge base (:func:`library`): every attribute a program declares with
+``(declare-fun f (Entity) S)`` gives different people different values, and an ``Int``
+attribute (a place) lies between 1 and ``n``. So a sentence that introduces people in a row or a
+category of values is written as its declarations only.
+
 Errors (``error`` verdicts): unsatisfiable constraints, no ``answer`` constant, or an answer that
 is not unique (the message names two possible answers).
 
 Example:
     >>> checker = PuzzleChecker()
-    >>> base = "(declare-datatype Entity ((ann) (bob))) (declare-fun pos (Entity) Int) (assert (distinct (pos ann) (pos bob)))"
+    >>> base = "(declare-datatype Entity ((ann) (bob))) (define-const n Int 2) (declare-fun pos (Entity) Int)"
     >>> question = " (declare-const answer Entity) (assert (forall ((x Entity)) (<= (pos x) (pos answer))))"
     >>> checker.run(base + " (assert (> (pos bob) (pos ann)))" + question).value
     'bob'
@@ -33,6 +39,23 @@ from nesy.verdict import Status, Verdict
 
 ANSWER = "answer"
 _SYMBOL = re.compile(r"[a-z][a-z0-9_]*\Z")
+_ATTRIBUTE = re.compile(r"\(declare-fun ([a-z][a-z0-9_]*) \(Entity\) ([A-Za-z][A-Za-z0-9_]*)\)")
+
+
+def library(program: str) -> str:
+    """The standing rules for the attributes ``program`` declares (added by the checker before solving).
+
+    Example:
+        >>> print(library("(declare-fun pos (Entity) Int)"))
+        (assert (forall ((x Entity)) (and (<= 1 (pos x)) (<= (pos x) n))))
+        (assert (forall ((x Entity) (y Entity)) (=> (= (pos x) (pos y)) (= x y))))
+    """
+    rules = []
+    for name, sort in dict.fromkeys(_ATTRIBUTE.findall(program)):
+        if sort == "Int":
+            rules.append(f"(assert (forall ((x Entity)) (and (<= 1 ({name} x)) (<= ({name} x) n))))")
+        rules.append(f"(assert (forall ((x Entity) (y Entity)) (=> (= ({name} x) ({name} y)) (= x y))))")
+    return "\n".join(rules)
 
 
 def smt_value(value: Any) -> str:
@@ -70,7 +93,8 @@ class PuzzleChecker(BaseSolver):
         return {"z3": self.z3.fingerprint(), "answer": ANSWER}
 
     def execute(self, program: str, input: Any, budget: Budget) -> Verdict:
-        """Solve, read ``answer``, and prove that no other value is possible."""
+        """Solve (with the :func:`library` rules), read ``answer``, and prove that no other value is possible."""
+        program = f"{program}\n{library(program)}"
         first = self.z3.execute(f"{program}\n(check-sat)", input, budget)
         if first.status is Status.UNSAT:
             raise ProgramFailed("the constraints are contradictory (unsat)")

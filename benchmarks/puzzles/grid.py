@@ -1,15 +1,14 @@
 """Logic-grid puzzles (Zebra style): each person has exactly one value of every category, all different.
 
 The first sentence introduces the people; each category sentence introduces its values (a
-datatype, a function from people to it, and that no two people share a value, which the fragment
-states without naming the people); each clue is one assertion; the question declares ``answer``.
+datatype and a function from people to it; that no two people share a value is the checker's
+standing rule, :func:`~nesy.benchmarks.puzzles.checker.library`); each clue is one assertion; the question declares ``answer``.
 
 Program::
 
     (declare-datatype Entity ((alice) (bob) (carol)))
     (declare-datatype Pet ((cat) (dog) (fish)))
-    (declare-fun pet (Entity) Pet)
-    (assert (forall ((x Entity) (y Entity)) (=> (= (pet x) (pet y)) (= x y))))
+    (declare-fun pet (Entity) Pet)       ; the checker adds: different people, different pets
     (assert (= (pet alice) dog))                                              ; Alice owns the dog.
     (assert (forall ((x Entity)) (=> (= (pet x) cat) (= (drink x) tea))))     ; The cat owner drinks tea.
     (declare-const answer Entity)
@@ -28,6 +27,7 @@ import random
 from dataclasses import dataclass
 
 from nesy.benchmarks.nlnames import FEMALE, MALE, ident
+from nesy.benchmarks.puzzles.checker import library
 from nesy.benchmarks.puzzles.clues import Clue, minimal_unique, name_list
 from nesy.benchmarks.puzzles.ordering import Drawn
 
@@ -130,12 +130,12 @@ def draw(rng: random.Random, n: int) -> Drawn | None:
         sentences.append(rng.choice(c.intros).format(plain=name_list(values), a_list=a_list))
         fragments.append(
             f"(declare-datatype {c.sort} (" + " ".join(f"({v})" for v in values) + "))\n"
-            f"(declare-fun {c.function} (Entity) {c.sort})\n"
-            f"(assert (forall ((x Entity) (y Entity)) (=> (= ({c.function} x) ({c.function} y)) (= x y))))"
+            f"(declare-fun {c.function} (Entity) {c.sort})"
         )
     blocking = "(or " + " ".join(
         f"(distinct ({c.function} {ident(x)}) {sol[c.sort][x]})" for c in cats for x in names) + ")"
-    clues = minimal_unique(rng, "\n".join(fragments), _pool(rng, cats, names, sol), blocking)
+    base = "\n".join(fragments)
+    clues = minimal_unique(rng, f"{base}\n{library(base)}", _pool(rng, cats, names, sol), blocking)
     if clues is None:
         return None
     stated = {c.fixes for c in clues if c.fixes}
