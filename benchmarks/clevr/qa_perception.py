@@ -59,7 +59,7 @@ log = logging.getLogger(__name__)
 __all__ = ["QAConfig", "QA_DEFAULTS", "QA_LEAST", "QA_QUICK", "question_rules", "scene_knowledge", "train_qa_perception"]
 
 #: ``--set`` options of setting B (``centre_epochs``/``crop_epochs`` of the detector are the suite's).
-QA_DEFAULTS = {"qa_scenes": 600, "qa_questions": 20, "qa_rounds": 8, "qa_epochs": 3, "qa_samples": 4,
+QA_DEFAULTS = {"qa_scenes": 400, "qa_questions": 20, "qa_rounds": 5, "qa_epochs": 3, "qa_samples": 2,
                "qa_min_objects": 3, "qa_max_objects": 10}
 QA_QUICK = {"qa_scenes": 12, "qa_questions": 10, "qa_rounds": 1, "qa_epochs": 1, "qa_samples": 1,
             "qa_min_objects": 3, "qa_max_objects": 5}
@@ -73,11 +73,11 @@ _PREDICATES = re.compile(r"\b(set|one|val|card|invalid|answer|answer_set|answer_
 class QAConfig:
     """Setting B's sizes (the ``qa_*`` options) and the detector's epochs."""
 
-    scenes: int = 600
+    scenes: int = 400
     questions: int = 20
-    rounds: int = 8
+    rounds: int = 5
     epochs: int = 3
-    samples: int = 4
+    samples: int = 2
     min_objects: int = 3
     max_objects: int = 10
     centre_epochs: int = 8

@@ -17,6 +17,21 @@ Options (``--set KEY=VALUE``): ``n_train`` (training questions, default 10000; 8
 ``n_questions`` (questions of the check, default 10000), ``n_probes`` (cross-scene programs of
 the check, default 1000), ``questions_per_scene`` (default 10).
 
+``--images`` (or ``--set images=1``) runs end to end on rendered pictures
+(:mod:`~nesy.benchmarks.clevr.images`): ``accuracy`` is the learned parser's programs on the
+PERCEIVED test scenes; the results add ``accuracy_symbolic`` (same programs, true scenes),
+``perception_agreement`` (gold programs on perceived vs true scenes, scoring only),
+``perception_setting``, ``perception_train_seconds`` and ``perception_train_images``. Its options:
+``perception`` (``annotated``, the default: setting A, as NS-VQA; ``qa``: setting B, attributes
+learned from question-answer pairs by abduction, as NS-CL, see
+:mod:`~nesy.benchmarks.clevr.qa_perception`), ``n_perception_train`` (annotated pictures of
+setting A, default 1000; 24 with ``--quick``), ``centre_epochs`` and ``crop_epochs`` (detector
+epochs, default 8 each; 1 with ``--quick``), and setting B's ``qa_scenes`` (training pictures,
+default 400), ``qa_questions`` (answered questions per picture, 20), ``qa_rounds`` (abduce-and-train
+rounds, 5), ``qa_epochs`` (classifier epochs per round, 3), ``qa_samples`` (perturb-and-MAP draws
+that weigh each abduced label, 2), ``qa_min_objects``/``qa_max_objects`` (objects per training
+picture, 3..10).
+
 Splits: ``iid``, ``cogent`` (train on CLEVR-CoGenT condition A scenes, test on condition B),
 ``hops`` (train on zero- and one-hop questions, test on two- and three-hop), ``math`` (not yet).
 
@@ -41,7 +56,7 @@ from nesy.suites import BenchConfig, integer_options
 from .check import check_executors
 from .images import run_images
 from .learning import run_learning
-from .qa_perception import QA_DEFAULTS, QA_LEAST, QA_QUICK
+from .qa_perception import QA_DEFAULTS, QA_LEAST, QA_QUICK, QAConfig
 from .questions import GenerationConfig, generate_questions
 from .scenes import SceneConfig
 
@@ -75,6 +90,7 @@ def options_of(config: BenchConfig) -> dict[str, int]:
     if "perception" in config.options and not options["images"]:
         raise NesyError("clevr: --set perception= needs --images")
     options["perception"] = perception
+    QAConfig.from_options(options)  # refuses qa_min_objects above qa_max_objects
     return options
 
 

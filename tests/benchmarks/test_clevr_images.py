@@ -1,0 +1,45 @@
+"""``nesy bench clevr --images``: options refused clearly, and the quick end-to-end path writes its fields."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from nesy.benchmarks.clevr.suite import options_of
+from nesy.cli.main import cli
+from nesy.errors import NesyError
+from nesy.suites import REQUIRED_FIELDS, BenchConfig
+
+def test_image_options_have_defaults_and_bad_ones_are_named():
+    options = options_of(BenchConfig(options={"images": 1}))
+    assert options["perception"] == "annotated" and options["n_perception_train"] == 1000
+    assert options_of(BenchConfig(quick=True, options={"images": 1, "perception": "qa"}))["perception"] == "qa"
+    for bad, needle in [
+        ({"images": 2}, "images= must be 0 or 1"),
+        ({"images": 1, "n_perception_train": 0}, "n_perception_train= must be an integer >= 2"),
+        ({"images": 1, "n_perception_train": "many"}, "n_perception_train"),
+        ({"images": 1, "crop_epochs": 0}, "crop_epochs"),
+        ({"images": 1, "perception": "boxes"}, "perception= must be one of annotated, qa, got 'boxes'"),
+        ({"perception": "qa"}, "perception= needs --images"),
+        ({"images": 1, "check_executors": 1}, "cannot be combined"),
+        ({"images": 1, "qa_min_objects": 6, "qa_max_objects": 4}, "qa_min_objects=6 is above qa_max_objects=4"),
+        ({"images": 1, "qa_rounds": 0}, "qa_rounds"),
+    ]:
+        with pytest.raises(NesyError, match=needle):
+            options_of(BenchConfig(options=bad))
+
+
+def test_the_quick_images_cli_writes_end_to_end_and_perception_fields(tmp_path):
+    out = tmp_path / "images.json"
+    args = ["bench", "clevr", "--quick", "--images", "--workers", "2", "--no-progress", "--json", str(out),
+            "--set", "n_train=60", "--set", "n_test=20", "--set", "n_perception_train=8"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    results = json.loads(out.read_text())
+    assert set(REQUIRED_FIELDS) <= set(results)
+    assert results["images"] is True and results["program_annotations"] == 0
+    assert results["perception_setting"].startswith("A ") and results["perception_train_images"] == 8
+    assert results["perception_train_seconds"] > 0 and results["n_test"] == 20
+    for key in ("accuracy", "accuracy_symbolic", "perception_agreement", "parsed_share"):
+        assert 0.0 <= results[key] <= 1.0
+    assert results["accuracy"] <= results["parsed_share"]
