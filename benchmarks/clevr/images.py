@@ -6,7 +6,8 @@ The run:
    :func:`~nesy.benchmarks.clevr.learning.split_configs`) and learns a question -> program parser
    from the training answers alone (:func:`nesy.semparse.learner.learn_parser`, zero program
    annotations);
-2. trains perception: setting ``annotated`` (as NS-VQA) fits
+2. trains perception on pictures of scenes drawn like the training scenes (CoGenT condition A for
+   ``cogent``): setting ``annotated`` (as NS-VQA) fits
    :class:`~nesy.grounding.scene_perception.ScenePerception` on ``n_perception_train`` separately
    generated annotated pictures (:func:`~nesy.benchmarks.clevr.perception_eval.train_perception`);
    setting ``qa`` (as NS-CL) learns the attributes from question-answer pairs by abduction
@@ -36,8 +37,10 @@ from nesy.verdict import Status
 from .dsl_executor import clevr_dsl, dsl_jobs
 from .learning import examples_of, split_configs, tokenize
 from .perception_eval import answers_agree, perceived_scenes, train_perception
+from .qa_perception import QAConfig, train_qa_perception
 from .questions import generate_questions
 from .render import RenderConfig, render_images
+from .scenes import SceneConfig
 
 log = logging.getLogger(__name__)
 
@@ -71,16 +74,14 @@ def _run_programs(pool: Any, texts: Sequence[str | None], scenes: Sequence[dict[
     return right
 
 
-def _perception(options: dict[str, Any], seed: int, pool: Any, progress: Progress) -> tuple[Any, dict[str, Any]]:
-    """The trained perception model and what to report about its training."""
+def _perception(options: dict[str, Any], scenes: SceneConfig, seed: int, pool: Any, progress: Progress) -> tuple[Any, dict[str, Any]]:
+    """The trained perception model (on pictures of scenes drawn like the training ones) and what to report about its training."""
     if options["perception"] == "qa":
-        from .qa_perception import QAConfig, train_qa_perception
-
         config = QAConfig.from_options(options)
-        model, report = train_qa_perception(config, seed=seed, pool=pool, progress=progress)
+        model, report = train_qa_perception(config, seed=seed, pool=pool, progress=progress, cogent=scenes.cogent)
         return model, {"perception_setting": "B (question-answer pairs, as NS-CL)", **report}
     model, fit, render_seconds = train_perception(
-        options["n_perception_train"], seed=seed, centre_epochs=options["centre_epochs"], crop_epochs=options["crop_epochs"]
+        options["n_perception_train"], seed=seed, centre_epochs=options["centre_epochs"], crop_epochs=options["crop_epochs"], scenes=scenes
     )
     return model, {
         "perception_setting": "A (scene annotations, as NS-VQA)",
@@ -105,7 +106,7 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
     parser, stats = learn_parser(clevr_dsl(), examples_of(train_scenes, train_questions), config, stage_reporter(progress))
     train_seconds = time.perf_counter() - started
 
-    model, perception = _perception(options, seed, pool, progress)
+    model, perception = _perception(options, train_config.scenes, seed, pool, progress)
 
     started = time.perf_counter()
     render = RenderConfig()

@@ -121,13 +121,18 @@ def _truth(scenes: Sequence[dict[str, Any]]) -> torch.Tensor:
 
 
 def train_qa_perception(
-    config: QAConfig, *, pool: Any, seed: int = 0, progress: Progress | None = None, render: RenderConfig = RenderConfig()
+    config: QAConfig, *, pool: Any, seed: int = 0, progress: Progress | None = None, render: RenderConfig = RenderConfig(),
+    cogent: str | None = None,
 ) -> tuple[DetectAndClassify, dict[str, Any]]:
-    """Train the detector on positions and the attributes by abduction from answers; the model and a report."""
+    """Train the detector on positions and the attributes by abduction from answers; the model and a report.
+
+    ``cogent``: draw the training scenes in that CLEVR-CoGenT condition (``"A"`` or ``"B"``).
+    """
     progress = progress or NullProgress()
     camera = render.camera
     generation = GenerationConfig(n_questions=config.scenes * config.questions, seed=3000 + seed, questions_per_scene=config.questions,
-                                  scenes=SceneConfig(min_objects=config.min_objects, max_objects=config.max_objects), split="train")
+                                  scenes=SceneConfig(min_objects=config.min_objects, max_objects=config.max_objects, cogent=cogent),
+                                  split="train")
     scenes, questions, _ = generate_questions(generation)
     pictures = render_images(scenes, render)
     started = time.perf_counter()
