@@ -186,6 +186,13 @@ def _symbol_accuracy(classifier: ImageClassifier, pool, theory_rename: dict[str,
     return out
 
 
+def _probe_counts(abducer) -> list[int] | None:
+    """Probe examples the best and the runner-up theory explained this round (``meaning`` split only)."""
+    if not isinstance(abducer, TheoryAbducer):
+        return None
+    return sorted(abducer.last_scores.values(), reverse=True)[:2]
+
+
 def _rename_of(abducer) -> dict[str, str] | None:
     """The chosen theory's class -> operation map (``meaning`` split only)."""
     if not isinstance(abducer, TheoryAbducer):
@@ -224,7 +231,8 @@ class HintSuite:
                 seed=config.seed, curriculum=True, advance_at=options["advance_at"],
             )
             monitor = lambda report: {"test_symbol_accuracy": _symbol_accuracy(classifier, pools.test, _rename_of(abducer))["all"],
-                                      "theory": getattr(abducer, "chosen", None) and abducer.chosen.name}
+                                      "theory": getattr(abducer, "chosen", None) and abducer.chosen.name,
+                                      "probe_explained": _probe_counts(abducer)}
             start = time.perf_counter()
             reports = learner.fit(examples, on_round=monitor, progress=progress)
             train_seconds = time.perf_counter() - start

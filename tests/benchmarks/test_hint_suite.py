@@ -61,3 +61,4 @@ def test_a_label_file_with_bad_lines_is_reported_and_the_rest_used(tmp_path):
     assert "impossible value" in results["label_problems"][1]
     assert results["abduced_meaning"] and set(results["operator_images_read_as"]) == {"+", "-", "*", "/"}
     assert results["abducer"] == "clingo" and results["rounds"][0]["extra"]["theory"] in meaning_theory_names()
+    assert len(results["rounds"][0]["extra"]["probe_explained"]) == 2
