@@ -84,8 +84,9 @@ class WriterConfig:
         neighbours: Trained sentences whose fragments an unseen sentence also gets (with their edits).
         score_edits: An edit (or borrowed fragment) is scored by the better of ``edit_penalty`` below its
             origin and the model's own log-probability of it, so the edits the model finds likely come first.
-        unused_slot_penalty: Nats off a fragment per slot of its sentence it does not mention, applied
-            when at least ``covering_share`` of the training fragments mention every slot of theirs.
+        unused_slot_penalty: While searching (``k`` > 1), nats off a fragment of a sentence shape not trained
+            on per slot of the sentence it does not mention, applied when at least ``covering_share`` of
+            the training fragments mention every slot of theirs.
         covering_share: See ``unused_slot_penalty``.
     """
 
@@ -100,7 +101,7 @@ class WriterConfig:
     edit_penalty: float = 4.0
     neighbours: int = 6
     score_edits: bool = True
-    unused_slot_penalty: float = 6.0
+    unused_slot_penalty: float = 3.0
     covering_share: float = 0.95
 
 
@@ -188,13 +189,13 @@ class FragmentWriter:
         """
         readings = [self.reading(self.sentences(text)) for text in inputs]
         unique = sorted({source for reading in readings for source, _ in reading})
-        width = max(1, self.config.per_sentence if k > 1 or self.covers_slots else 1)
+        width = max(1, self.config.per_sentence if k > 1 else 1)
         proposals = dict(zip(unique, self.model.propose(unique, width, sample=False))) if unique else {}
         if self.config.edits and k > 1:
             proposals = {source: self._with_edits(source, found) for source, found in proposals.items()}
             if self.config.score_edits:
                 proposals = self._rescored(proposals)
-        proposals = {source: self._penalised(source, found) for source, found in proposals.items()}
+            proposals = {source: self._penalised(source, found) for source, found in proposals.items()}
         out = []
         for text, reading in zip(inputs, readings):
             # one decision per distinct slotted sentence: the same sentence shape gets the same fragment
@@ -231,8 +232,9 @@ class FragmentWriter:
         return edits(source, fragment, self.program_words, self.program_operators)
 
     def _penalised(self, source: str, found: list[Candidate]) -> list[Candidate]:
-        """Fragments that leave slots of the sentence unused ranked lower, when training fragments never do."""
-        if not self.covers_slots:
+        """For a sentence shape not trained on: fragments that leave its slots unused ranked lower, when
+        training fragments (almost) never do."""
+        if not self.covers_slots or source in self.known:
             return found
         ranked = [Candidate(c.program, c.logprob - self.config.unused_slot_penalty * unused_slots(source, c.program))
                   for c in found]
