@@ -77,7 +77,7 @@ def check_a_list_of_seven() -> None:
     copier = SlotCopier.fitted(s for text, _ in train for s in text.split("\n"))
     model = Seq2SeqConfig(model=ModelConfig(d_model=64, layers=2, heads=4, ffn_dim=128, seed=0),
                           train=TrainConfig(batch_size=16, warmup_steps=10, seed=0))
-    writer = FragmentWriter(copier, model, WriterConfig(per_sentence=2, epochs=60, min_steps=120))
+    writer = FragmentWriter(copier, model, WriterConfig(per_sentence=2, epochs=100, min_steps=300))
     writer.fit([(text, writer.remember(text, fragments)) for text, fragments in train])
     text = f"ka blor sind {', '.join(UNSEEN[:-1])} und {UNSEEN[-1]}.\nOskel gleb Krat."
     program = writer.propose([text], 1)[0][0].program
