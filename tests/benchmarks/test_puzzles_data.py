@@ -93,3 +93,13 @@ def test_pickles_fingerprint_and_load(checker):
     assert PuzzleChecker(Z3Solver(rlimit=10**7)).fingerprint() != checker.fingerprint()
     a, b = generate("iid", 3, seed=9), generate("iid", 3, seed=9)
     assert [p.id for p in a] == [p.id for p in b]
+
+
+def test_the_checker_adds_the_standing_rules_of_attributes(checker):
+    short = "(declare-datatype Entity ((alice) (bob) (carol)))\n(define-const n Int 3)\n(declare-fun pos (Entity) Int)"
+    program = "\n".join([short, "(assert (> (pos alice) (pos bob)))", "(assert (= (pos carol) 1))",
+                         "(declare-const answer Entity)\n(assert (= (pos answer) n))"])
+    assert checker.run(program, None, BUDGET).value == "alice"  # places 1..3, all different: from the checker
+    grid = ("(declare-datatype Entity ((ann) (bo)))\n(declare-datatype Pet ((cat) (dog)))\n(declare-fun pet (Entity) Pet)\n"
+            "(assert (= (pet ann) cat))\n(declare-const answer Pet)\n(assert (= answer (pet bo)))")
+    assert checker.check(grid, None, "dog", BUDGET).status.value == "ok"  # bo cannot have ann's cat
