@@ -96,3 +96,13 @@ def test_malformed_probabilities_are_refused_clearly():
         slot_probabilities([torch.ones(2, 3)], ATTRIBUTES)
     with pytest.raises(NesyError, match="1 pictures but 2 knowledge texts"):
         AttributeAbducer(ATTRIBUTES, None).labels([believed(build_scene(OBJECTS))], ["", ""])
+
+
+def test_a_no_answer_rules_a_value_out(pool):
+    scene = build_scene(OBJECTS)
+    # perception is sure object 1 is a sphere and fairly sure it is metal; "no metal sphere" must flip the cheaper one
+    probabilities = believed(scene, wrong=[(1, "material", "metal"), (1, "shape", "sphere")])
+    question = ask(scene, "exist(filter_material(filter_shape(scene(), sphere), metal))", False)
+    assert ":- not q0_answer(false)." in question_rules(question.program, False, 0)
+    (labels,) = AttributeAbducer(ATTRIBUTES, pool).labels([probabilities], [scene_knowledge(scene, [question])])
+    assert value(labels, 1, "material") == "rubber" and value(labels, 1, "shape") == "sphere"
