@@ -22,8 +22,9 @@ Splits (what the learner is given):
   precedence, but not which operator class means which: each of the 24 assignments is a candidate
   theory (one ASP program, or one search problem, per theory) and
   :class:`~nesy.abduction.TheoryAbducer` abduces it together with the symbols, choosing each round
-  the theory under which the solver explains the most of a probe sample. The results say which
-  operation each drawn operator's images ended up meaning.
+  the theory under which the solver explains the most of a probe sample (ties: the more probable
+  symbols; the theories are listed in a seeded random order, so an exact tie does not favour the
+  usual meanings). The results say which operation each drawn operator's images ended up meaning.
 
 Test subsets in the spirit of HINT: ``I`` (training expressions, new images), ``SS``, ``LS``, ``SL``,
 ``LL`` (short/long expressions x small/large values, none seen in training). A test expression
@@ -156,13 +157,19 @@ def _test_scores(classifier: ImageClassifier, tests: dict[str, list[tuple[torch.
 
 def _abducer(mode: str | None, options: dict[str, Any], executor, seed: int) -> Any:
     """The abducer a run trains with: clingo over the ASP knowledge, or best-first search in Python."""
+    # the candidate theories in a seeded order: a tie on the probe (early on, when operators are
+    # still read at random) must not favour the usual meanings by listing them first
+    order = list(meaning_renames())
+    random.Random(f"hint-theories-{seed}").shuffle(order)
     if options["abducer"] == "search":
         if mode == "meaning":
-            return TheoryAbducer(meaning_theories(), max_pops=options["max_pops"], probe=options["probe"], seed=seed)
+            by_name = {theory.name: theory for theory in meaning_theories()}
+            return TheoryAbducer([by_name[name] for name in order], max_pops=options["max_pops"], probe=options["probe"], seed=seed)
         return SearchAbducer(grammar_problem(), max_pops=options["max_pops"])
     budget = Budget(wall_seconds=options["abduce_ms"] / 1000)
     if mode == "meaning":
-        problems = [hint_problem(rename, name) for name, rename in meaning_renames().items()]
+        renames = meaning_renames()
+        problems = [hint_problem(renames[name], name) for name in order]
         theories = [Abducer(problem, executor, top_k=options["top_k"], budget=budget) for problem in problems]
         # the probe counts what each theory explains within the top-k candidates: no widening passes,
         # which would spend the budget proving that a wrong theory cannot explain an example
