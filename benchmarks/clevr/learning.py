@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -66,10 +67,25 @@ def split_configs(split: str, *, n_train: int, n_test: int, seed: int, questions
     raise NesyError(f"clevr: split {split!r} has no learning run yet (iid, cogent, hops)")
 
 
+def answer_type(answer: Any) -> str:
+    """The DSL type of an answer: ``bool``, ``int`` (a count) or the type of the attribute value."""
+    if isinstance(answer, bool):
+        return "bool"
+    if isinstance(answer, int):
+        return "int"
+    return _value_types()[answer]
+
+
+@functools.lru_cache(maxsize=1)
+def _value_types() -> dict[str, str]:
+    return {name: str(c.type) for name, c in clevr_dsl().constants.items()}
+
+
 def examples_of(scenes: Sequence[dict[str, Any]], questions: Sequence[Question]) -> list[Example]:
-    """Learner examples: words, answer, and a binder of the question's scene (no program)."""
+    """Learner examples: words, answer and its type, and a binder of the question's scene (no program)."""
     index = {s["image_index"]: SceneIndex.of(s) for s in scenes}
-    return [Example(tokenize(q.text), q.answer, lambda ix=index[q.image_index]: bound_scene(ix)) for q in questions]
+    return [Example(tokenize(q.text), q.answer, lambda ix=index[q.image_index]: bound_scene(ix), answer_type(q.answer))
+            for q in questions]
 
 
 def true_lexicon() -> dict[str, str]:

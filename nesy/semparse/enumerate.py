@@ -72,6 +72,7 @@ class _State:
     size: int
     constants: tuple[str, ...]
     slots: tuple[int, ...] = ()
+    fills: tuple[str, ...] = ()  #: the constants standing in wildcard positions (part of the state)
 
 
 def _same_answer(value: Any, answer: Any) -> bool:
@@ -90,7 +91,7 @@ def consistent_programs(
     answer: Any,
     *,
     max_size: int,
-    constants: Sequence[str] | None = None,
+    constants: "Sequence[str | None] | None" = None,
     bind: Callable[[], ContextManager[Any]] | None = None,
     max_states: int = 200_000,
     deadline: float | None = None,
@@ -98,6 +99,7 @@ def consistent_programs(
     every: bool = False,
     max_found: int = 1000,
     slack: int | None = None,
+    answer_type: str | None = None,
 ) -> list[Found]:
     """Smallest programs whose value is ``answer`` (one per set of constants used).
 
@@ -105,7 +107,9 @@ def consistent_programs(
         dsl: The language (monomorphic types).
         answer: The wanted value (compared with ``==`` and the same Python type, so ``True`` is not ``1``).
         max_size: Most nodes per program.
-        constants: If given, every program uses exactly these constant names (a multiset) and no other.
+        constants: If given, every program uses exactly these constant names (a multiset) and no other;
+            a ``None`` among them is a wildcard that any one constant may fill (programs with
+            different fills are kept apart, so every fill that gives the answer is found).
         bind: Called once around the search to make the world visible to the primitives.
         max_states: Stop growing once this many states are kept.
         deadline: ``time.monotonic()`` value after which the search stops with what it has.
@@ -117,6 +121,8 @@ def consistent_programs(
             are still one per state).
         max_found: With ``every``, stop collecting after this many.
         slack: Stop once programs this many nodes larger than the first one found have been built.
+        answer_type: If given, only programs of this DSL type count as found (an ``int`` answer is
+            not an object whose index happens to be that number).
 
     Returns:
         Programs in order of size (with ``constants`` given: only those that use all of them).
@@ -133,12 +139,16 @@ def consistent_programs(
 
     splits: set[Any] = set()
 
+    def hit(state: _State) -> bool:
+        return (answer_type is None or state.type == answer_type) and _same_answer(state.value, answer) and (
+            full is None or state.used == full)
+
     def keep(state: _State, split: Any = None) -> None:
-        key = (state.type, state.used, _key(state.value))
+        key = (state.type, state.used, _key(state.value), state.fills)
         if ordered and full is not None and not _contiguous(state.used):
             return
         if key in seen:
-            if every and len(found) < max_found and _same_answer(state.value, answer) and (full is None or state.used == full):
+            if every and len(found) < max_found and hit(state):
                 if split is None or split not in splits:
                     splits.add(split)
                     found.append(Found(state.text, state.constants, state.size, state.slots))
@@ -147,7 +157,7 @@ def consistent_programs(
             splits.add(split)
         seen.add(key)
         by_size[state.size][state.type].append(state)
-        if _same_answer(state.value, answer) and (full is None or state.used == full):
+        if hit(state):
             found.append(Found(state.text, state.constants, state.size, state.slots))
 
     with (bind() if bind else nullcontext()):
@@ -156,6 +166,10 @@ def consistent_programs(
                 keep(_State(c.name, _type_name(c.type, f"constant {c.name}"), c.value, (c.name,), 1, (c.name,)))
         else:
             for i, name in enumerate(required):
+                if name is None:
+                    for c in dsl.constants.values():
+                        keep(_State(c.name, _type_name(c.type, f"constant {c.name}"), c.value, 1 << i, 1, (c.name,), (i,), (c.name,)))
+                    continue
                 if name not in dsl.constants:
                     raise NesyError(f"constant {name!r} is not declared in DSL {dsl.name!r}")
                 c = dsl.constants[name]
@@ -174,7 +188,7 @@ def consistent_programs(
                         continue
                     text = f"{primitive.name}({', '.join(a.text for a in args)})"
                     keep(_State(text, returns, value, used, size, tuple(n for a in args for n in a.constants),
-                                tuple(k for a in args for k in a.slots)),
+                                tuple(k for a in args for k in a.slots), tuple(sorted(f for a in args for f in a.fills))),
                          (primitive.name, tuple((a.text.split("(", 1)[0], a.used) for a in args)) if every else None)
                 if len(seen) >= max_states or (deadline is not None and time.monotonic() > deadline):
                     log.debug("search stopped at size %d with %d states", size, len(seen))

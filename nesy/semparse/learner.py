@@ -3,8 +3,13 @@
 :func:`learn_parser` gets a typed DSL, and for each training question its words, its answer
 and a way to bind its world (a scene) for the DSL's primitives. Four steps:
 
-1. **Lexicon** (:mod:`~nesy.semparse.lexicon`): on the shortest questions, the constant sets of
-   small answer-consistent programs, and EM over them, say which words stand for which constants.
+1. **Lexicon** (:mod:`~nesy.semparse.lexicon`): on the shortest questions with informative
+   answers (not yes/no), the constant sets of small answer-consistent programs of the answer's
+   type that read their world (a program whose value is the answer on every probe world, such as
+   ``equal(red, red)``, explains nothing), and EM over them, say which words stand for which
+   constants; EM again with the known words explained away adds words the first pass left out;
+   words for constants still without one (relations) come from a search with the known
+   constants and a wildcard on longer questions.
 2. **Candidates**: for each question with few enough lexicon words, every small *projective*
    program (:func:`~nesy.semparse.enumerate.consistent_programs` with ``ordered``) that uses
    exactly those words' constants and gives the answer on the question's world; each is read
@@ -12,6 +17,8 @@ and a way to bind its world (a scene) for the DSL's primitives. Four steps:
 3. **Agreement across questions** (hard EM): each question keeps the candidate whose rules are
    the most frequent in the whole training set, and rule counts are re-estimated from the kept
    ones. A coincidence of one world rarely agrees with other questions; the true reading does.
+   Yes/no questions join only in the later iterations, once the informative ones have settled
+   the rules (one bit each, they are explained by coincidences most easily).
 4. **Parse and verify** (self-training): every training question, long ones included, is parsed
    with the rules so far (:class:`~nesy.semparse.parser.ChartParser`, k best); the best parse
    whose program gives the answer on its world is kept and the rules are counted again.
@@ -49,7 +56,7 @@ from typing import Any, Callable, ContextManager, Sequence
 from nesy.errors import NesyError
 from nesy.solvers.dsl.language import DSL
 
-from .enumerate import _same_answer, consistent_programs
+from .enumerate import Found, _same_answer, consistent_programs
 from .grammar import Rule, extract
 from .lexicon import Lexicon, learn_lexicon
 from .parser import ChartParser
@@ -66,11 +73,14 @@ class Example:
         tokens: Its words.
         answer: The answer (compared with ``==`` and the same Python type).
         bind: Called around in-process runs to make the question's world visible to the DSL.
+        answer_type: The DSL type of the answer, if the caller knows it (a count ``2`` is an
+            ``int``, not an object that happens to have index 2); None accepts any type.
     """
 
     tokens: tuple[str, ...]
     answer: Any
     bind: Callable[[], ContextManager[Any]]
+    answer_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,9 +90,15 @@ class LearnConfig:
     Attributes:
         lexicon_examples: Shortest questions used to learn the lexicon.
         lexicon_max_size: Largest program searched for them.
+        lexicon_yes_no: Whether questions with a yes/no (``bool``) answer count for the lexicon
+            (one bit each: most small programs give the same yes or no by coincidence).
+        probes: Other worlds on which a lexicon candidate program is also run: one whose value is
+            the answer on every one of them (``equal(red, red)``, ``red`` for "what color...")
+            does not read its world and explains nothing.
         extend_examples: Questions used to find words for constants the lexicon lacks.
         extend_known: Most lexicon words such a question may have.
         extend_max_size: Largest program searched for them.
+        extend_rounds: Rounds of that search (each round's words open longer questions to the next).
         max_constants: Questions with more lexicon words are not searched (only parsed, step 4).
         max_searched: Most questions searched in step 2 (the first eligible ones; the rest are only parsed).
         max_size: Largest program searched in step 2.
@@ -95,10 +111,13 @@ class LearnConfig:
     """
 
     lexicon_examples: int = 1000
-    lexicon_max_size: int = 7
-    extend_examples: int = 400
+    lexicon_max_size: int = 8
+    lexicon_yes_no: bool = False
+    probes: int = 16
+    extend_examples: int = 250
     extend_known: int = 4
-    extend_max_size: int = 12
+    extend_max_size: int = 10
+    extend_rounds: int = 3
     max_constants: int = 6
     max_searched: int = 4000
     max_size: int = 24
@@ -180,49 +199,131 @@ def _runs_to(dsl: DSL, tree: Tree, example: Example) -> bool:
         return False
 
 
-def _extend_lexicon(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, types: dict[str, str], config: LearnConfig, report) -> Lexicon:
+def _world_dependent(dsl: DSL, found: Found, answer: Any, probes: Sequence[Example]) -> bool:
+    """Whether the program's value differs from the answer on some probe world (it reads its world).
+
+    Without probes (worlds that do not differ) every program counts as reading its world.
+    """
+    if not probes:
+        return True
+    tree = from_found(found)
+    for probe in probes:
+        try:
+            with probe.bind():
+                value = evaluate(dsl, tree)
+        except Exception:  # undefined there
+            continue
+        if not _same_answer(value, answer):
+            return True
+    return False
+
+
+def _informative(examples: Sequence[Example], config: LearnConfig) -> list[int]:
+    """Indices of the questions the lexicon may learn from, shortest first."""
+    usable = [i for i, ex in enumerate(examples) if config.lexicon_yes_no or type(ex.answer) is not bool]
+    return sorted(usable, key=lambda i: len(examples[i].tokens))
+
+
+def _probes(examples: Sequence[Example], n: int) -> list[Example]:
+    """Up to ``n`` examples spread over the list (their worlds serve as probes)."""
+    step = max(1, len(examples) // max(1, n))
+    return list(examples[::step][:n])
+
+
+def _fills(dsl: DSL, ex: Example, known: Sequence[str], config: LearnConfig, probes: Sequence[Example]) -> set[str]:
+    """The constants that, with the known ones, explain the question: one search with a wildcard.
+
+    A program must read its world (:func:`_world_dependent`).
+    """
+    found = consistent_programs(dsl, ex.answer, max_size=config.extend_max_size, constants=[*known, None], bind=ex.bind,
+                                deadline=time.monotonic() + config.search_seconds, answer_type=ex.answer_type, max_found=10_000)
+    fills: set[str] = set()
+    for f in found:
+        new = [c for c, slot in zip(f.constants, f.slots) if slot == len(known)]
+        if not set(new) <= fills and _world_dependent(dsl, f, ex.answer, probes):
+            fills.update(new)
+    return fills
+
+
+def _refine_lexicon(lexicon: Lexicon, data: Sequence[tuple[list[str], list[tuple[str, ...]]]]) -> Lexicon:
+    """Words the first EM left out, learned again with the known words explained away.
+
+    Each question keeps the candidates that hold its known words' constants, less those; EM over
+    its other words picks new words (only those most of whose occurrences one constant explains).
+    """
+    merged = Lexicon(dict(lexicon.entries), dict(lexicon.support), lexicon.best)
+    for _ in range(1):
+        reduced = []
+        for tokens, cands in data:
+            known = Counter(merged.entries[w] for w in tokens if w in merged.entries)
+            rest = [tuple((Counter(c) - known).elements()) for c in cands if not known - Counter(c)]
+            if rest and all(rest):
+                reduced.append(([w for w in tokens if w not in merged.entries], rest))
+        extra = learn_lexicon(reduced, min_share=0.6, min_count=3)
+        if not extra.entries:
+            break
+        log.info("lexicon refined by %s", extra.entries)
+        for w, c in extra.entries.items():
+            merged.entries[w], merged.support[w] = c, extra.support[w]
+    return merged
+
+
+def _extend_lexicon(
+    dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, types: dict[str, str], config: LearnConfig, report,
+    probes: Sequence[Example] = (), familiar: Counter | None = None,
+) -> Lexicon:
     """Words for the constants no word stands for yet (those of longer questions: relations...).
 
-    On the shortest questions with at most ``extend_known`` lexicon words, each such constant is
-    tried with the known ones (every program must use all of them); EM over the non-lexicon words
-    and the constants that made the question consistent picks the new words; a word met
-    twenty times as often in questions the known constants explain is not taken.
+    In rounds: on the shortest informative questions with at most ``extend_known`` lexicon words,
+    a search with those words' constants and one wildcard says which missing constants would
+    explain the question (:func:`_fills`). EM over the non-lexicon words of the questions some
+    missing constant explains picks the new words; a word not at least twice as common in those
+    questions as in the others is not taken (a function word), nor one whose constant fails to
+    explain most of its questions. Only questions with a word the shortest questions rarely
+    use (fewer than three times in ``familiar``) are searched: words for new constants come with
+    longer questions. Each round's words make more questions searchable in the next.
     """
-    missing = [c for c in dsl.constants if c not in set(lexicon.entries.values())]
-    if not missing:
-        return lexicon
-    data = []
-    in_explained: Counter = Counter()
-    in_unexplained: Counter = Counter()
-    for i in sorted(range(len(examples)), key=lambda i: len(examples[i].tokens)):
-        if len(data) >= config.extend_examples:
-            break
-        ex = examples[i]
-        known = [lexicon.entries[w] for w in ex.tokens if w in lexicon.entries]
-        if len(known) > config.extend_known:
-            continue
-        explained = consistent_programs(
-            dsl, ex.answer, max_size=config.extend_max_size, constants=known, bind=ex.bind, deadline=time.monotonic() + config.search_seconds
-        )
-        if explained:
-            in_explained.update(set(ex.tokens))
-            continue  # explained without a new constant
-        in_unexplained.update(set(ex.tokens))
-        cands = [
-            (x,) for x in missing
-            if consistent_programs(dsl, ex.answer, max_size=config.extend_max_size, constants=[*known, x], bind=ex.bind,
-                                   deadline=time.monotonic() + config.search_seconds)
-        ]
-        data.append(([w for w in ex.tokens if w not in lexicon.entries], cands))
-        if len(data) % 50 == 0:
-            report("lexicon (new constants)", len(data), config.extend_examples)
-    extra = learn_lexicon(data, threshold=0.8)
     merged = Lexicon(dict(lexicon.entries), dict(lexicon.support), lexicon.best)
-    for w, c in extra.entries.items():
-        log.debug("new word %s -> %s: %d unexplained, %d explained", w, c, in_unexplained[w], in_explained[w])
-        if c in missing and in_unexplained[w] >= 0.05 * in_explained[w]:  # common where nothing is missing: no new constant
-            merged.entries[w], merged.support[w] = c, extra.support[w]
-    log.info("lexicon extended by %s", {w: c for w, c in extra.entries.items() if c in missing})
+    familiar = familiar if familiar is not None else Counter()
+    for round_ in range(config.extend_rounds):
+        missing = set(dsl.constants) - set(merged.entries.values())
+        if not missing:
+            break
+        data = []
+        scanned = 0
+        in_data: Counter = Counter()
+        elsewhere: Counter = Counter()
+        for i in _informative(examples, config):
+            if len(data) >= config.extend_examples:
+                break
+            ex = examples[i]
+            known = [merged.entries[w] for w in ex.tokens if w in merged.entries]
+            if len(known) > config.extend_known or not any(
+                    w not in merged.entries and familiar[w] < 3 for w in ex.tokens):
+                continue
+            scanned += 1
+            cands = [(c,) for c in _fills(dsl, ex, known, config, probes) & missing]
+            if cands:
+                data.append(([w for w in ex.tokens if w not in merged.entries], cands))
+                in_data.update(set(ex.tokens))
+            else:
+                elsewhere.update(set(ex.tokens))
+            if scanned % 50 == 0:
+                report(f"lexicon (new constants, round {round_ + 1})", len(data), config.extend_examples)
+        extra = learn_lexicon(data, threshold=0.7, min_count=5)
+        added = {}
+        others = max(1, scanned - len(data))
+        for w, c in extra.entries.items():
+            with_w = [c in {x for (x,) in cands} for words, cands in data if w in words]
+            without = [c in {x for (x,) in cands} for words, cands in data if w not in words]
+            share = sum(with_w) / max(1, len(with_w))
+            if c in missing and in_data[w] / max(1, len(data)) >= 2 * elsewhere[w] / others and share >= 0.8 and (
+                    sum(without) / max(1, len(without)) <= share / 2):  # else a function word or a coincidence
+                merged.entries[w], merged.support[w] = c, extra.support[w]
+                added[w] = c
+        log.info("lexicon round %d: %d questions, new words %s", round_ + 1, len(data), added)
+        if not added:
+            break
     return merged
 
 
@@ -247,17 +348,22 @@ def learn_parser(
     returns = {name: str(p.return_type) for name, p in dsl.primitives.items()}
 
     started = time.perf_counter()
-    order = sorted(range(len(examples)), key=lambda i: len(examples[i].tokens))[: config.lexicon_examples]
+    order = _informative(examples, config)[: config.lexicon_examples]
+    probes = _probes(examples, config.probes)
     lexicon_data = []
     for n, i in enumerate(order):
         ex = examples[i]
         found = consistent_programs(dsl, ex.answer, max_size=config.lexicon_max_size, bind=ex.bind,
-                                    deadline=time.monotonic() + config.search_seconds)
-        lexicon_data.append((list(ex.tokens), [f.constants for f in found]))
+                                    deadline=time.monotonic() + config.search_seconds, answer_type=ex.answer_type)
+        lexicon_data.append((list(ex.tokens), [(f, _world_dependent(dsl, f, ex.answer, probes)) for f in found]))
         if n % 200 == 0:
             report("lexicon", n, len(order))
-    lexicon = learn_lexicon(lexicon_data)
-    lexicon = _extend_lexicon(dsl, examples, lexicon, types, config, report)
+    if not any(reads for _, found in lexicon_data for _, reads in found):
+        probes = []  # the worlds do not differ (or there is one): every program may explain its question
+    lexicon_data = [(tokens, [f.constants for f, reads in found if reads or not probes]) for tokens, found in lexicon_data]
+    lexicon = _refine_lexicon(learn_lexicon(lexicon_data), lexicon_data)
+    familiar = Counter(w for tokens, _ in lexicon_data for w in set(tokens))
+    lexicon = _extend_lexicon(dsl, examples, lexicon, types, config, report, probes, familiar)
     stats["lexicon_seconds"] = time.perf_counter() - started
     parser = SemanticParser(lexicon, types, {}, k=config.k)
 
@@ -273,7 +379,7 @@ def learn_parser(
         found = consistent_programs(
             dsl, ex.answer, max_size=config.max_size, constants=[lexical[p][0] for p in positions], bind=ex.bind,  # type: ignore[index]
             ordered=True, every=True, max_found=config.max_candidates, deadline=time.monotonic() + config.search_seconds,
-            slack=config.slack,
+            slack=config.slack, answer_type=ex.answer_type,
         )
         seen = set()
         for f in found:
@@ -292,19 +398,24 @@ def learn_parser(
     stats["search_seconds"] = time.perf_counter() - started
 
     started = time.perf_counter()
+    # Yes/no answers are one bit: their questions join only once the others have settled the rules.
+    informative = [config.lexicon_yes_no or type(ex.answer) is not bool for ex in examples]
+    if not any(c for c, keep in zip(candidates, informative) if keep):
+        informative = [True] * len(examples)
     counts: Counter = Counter()
-    for cands in candidates:
-        for rules in cands:
+    for cands, keep in zip(candidates, informative):
+        for rules in cands if keep else ():
             for r in rules:
                 counts[r] += 1.0 / len(cands)
     chosen: list[list[Rule] | None] = [None] * len(examples)
-    for _ in range(config.em_iterations):
+    for iteration in range(config.em_iterations):
         totals: Counter = Counter()
         for r, n in counts.items():
             totals[r.label] += n
         new: Counter = Counter()
+        everyone = iteration >= config.em_iterations // 2
         for i, cands in enumerate(candidates):
-            if not cands:
+            if not cands or not (everyone or informative[i]):
                 continue
             best = max(cands, key=lambda rules: sum(math.log((counts[r] + 0.1) / (totals[r.label] + 1.0)) for r in rules))
             chosen[i] = best

@@ -63,3 +63,19 @@ def test_deadline_stops_a_long_search_with_what_it_has():
     consistent_programs(clevr_dsl(), 1, max_size=40, constants=constants, bind=lambda: bound_scene(scene),
                         deadline=time.monotonic() + 0.5)
     assert time.monotonic() - started < 5
+
+
+def test_a_wildcard_is_filled_by_every_constant_that_gives_the_answer():
+    found = consistent_programs(toy(), 7, max_size=3, constants=["two", None])
+    assert [(f.program, f.constants) for f in found] == [("add(two, five)", ("two", "five"))]
+    signs = consistent_programs(toy(), True, max_size=4, constants=["one", None])
+    assert {f.constants for f in signs} == {("one", "one"), ("one", "two"), ("one", "five")}  # same value, all kept
+
+
+def test_an_answer_type_refuses_values_of_another_type():
+    scene = generate_scene(0, seed=5)
+    n = 1  # a count, and also the index of object 1: unique(...) of it is an int too
+    untyped = consistent_programs(clevr_dsl(), n, max_size=6, bind=lambda: bound_scene(scene))
+    typed = consistent_programs(clevr_dsl(), n, max_size=6, bind=lambda: bound_scene(scene), answer_type="int")
+    assert any(f.program.startswith("unique") for f in untyped)
+    assert typed and not any(f.program.startswith("unique") for f in typed)

@@ -27,7 +27,7 @@ TEST = _data(400, 77)
 
 
 def _permuted(examples, mapping):
-    return [Example(tuple(mapping[w] for w in ex.tokens), ex.answer, ex.bind) for ex in examples]
+    return [Example(tuple(mapping[w] for w in ex.tokens), ex.answer, ex.bind, ex.answer_type) for ex in examples]  # answers keep their type
 
 
 def _accuracy(parser, examples):
@@ -48,7 +48,7 @@ def _accuracy(parser, examples):
 @pytest.fixture(scope="module")
 def plain():
     train, test = examples_of(*TRAIN), examples_of(*TEST)
-    parser, stats = learn_parser(clevr_dsl(), train, LearnConfig(lexicon_examples=400))
+    parser, stats = learn_parser(clevr_dsl(), train, LearnConfig(lexicon_examples=400, lexicon_max_size=7))
     return parser, stats, _accuracy(parser, test)
 
 
@@ -67,7 +67,7 @@ def test_the_same_learner_learns_the_questions_in_invented_words(plain):
     invented = ["".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3)) + str(i) for i in range(len(vocabulary))]
     rng.shuffle(invented)
     mapping = dict(zip(vocabulary, invented))
-    parser, _ = learn_parser(clevr_dsl(), _permuted(train, mapping), LearnConfig(lexicon_examples=400))
+    parser, _ = learn_parser(clevr_dsl(), _permuted(train, mapping), LearnConfig(lexicon_examples=400, lexicon_max_size=7))
     assert not set(parser.lexicon.entries) & set(vocabulary)
     assert parser.lexicon.entries.get(mapping["cubes"]) == "cube"
     assert _accuracy(parser, _permuted(test, mapping)) >= accuracy - 0.05
