@@ -33,10 +33,10 @@ def test_unknown_splits_and_the_math_split_are_refused_clearly():
 
 
 def test_learning_from_answers_alone_reports_accuracy_and_zero_program_annotations():
-    results = run_suite(ClevrSuite(), BenchConfig(split="iid", seed=0, workers=2, options={"n_train": 800, "n_test": 90}))
+    results = run_suite(ClevrSuite(), BenchConfig(split="iid", seed=0, workers=2, options={"n_train": 300, "n_test": 90}))
     assert set(REQUIRED_FIELDS) <= set(results)
-    assert results["program_annotations"] == 0 and results["sweep"] == "n_train_iid" and results["n_train_iid"] == 800
-    assert results["n_train"] == 800 and results["n_test"] == 90
+    assert results["program_annotations"] == 0 and results["sweep"] == "n_train_iid" and results["n_train_iid"] == 300
+    assert results["n_train"] == 300 and results["n_test"] == 90
     assert 0.0 <= results["accuracy"] <= results["parsed_share"] <= 1.0
     assert sum(f["n"] for f in results["per_family"].values()) == 90
     assert 0.0 <= results["lexicon_accuracy"] <= 1.0 and results["learning"]["searched"] > 0
