@@ -84,9 +84,9 @@ class WriterConfig:
         neighbours: Trained sentences whose fragments an unseen sentence also gets (with their edits).
         score_edits: An edit (or borrowed fragment) is scored by the better of ``edit_penalty`` below its
             origin and the model's own log-probability of it, so the edits the model finds likely come first.
-        unused_slot_penalty: While searching (``k`` > 1), nats off a fragment of a sentence shape not trained
-            on per slot of the sentence it does not mention, applied when at least ``covering_share`` of
-            the training fragments mention every slot of theirs.
+        unused_slot_penalty: While searching (``k`` > 1), nats off a fragment per slot of its sentence it
+            does not mention, applied when at least ``covering_share`` of the training fragments mention
+            every slot of theirs (the best single program, ``k`` = 1, is the model's own).
         covering_share: See ``unused_slot_penalty``.
     """
 
@@ -101,7 +101,7 @@ class WriterConfig:
     edit_penalty: float = 4.0
     neighbours: int = 6
     score_edits: bool = True
-    unused_slot_penalty: float = 3.0
+    unused_slot_penalty: float = 6.0
     covering_share: float = 0.95
 
 
@@ -232,9 +232,8 @@ class FragmentWriter:
         return edits(source, fragment, self.program_words, self.program_operators)
 
     def _penalised(self, source: str, found: list[Candidate]) -> list[Candidate]:
-        """For a sentence shape not trained on: fragments that leave its slots unused ranked lower, when
-        training fragments (almost) never do."""
-        if not self.covers_slots or source in self.known:
+        """Fragments that leave slots of their sentence unused ranked lower, when training fragments (almost) never do."""
+        if not self.covers_slots:
             return found
         ranked = [Candidate(c.program, c.logprob - self.config.unused_slot_penalty * unused_slots(source, c.program))
                   for c in found]
