@@ -70,7 +70,7 @@ def grammatical_readings(probabilities: Sequence[torch.Tensor], executor: Any, b
     out: list[list[str] | None] = [[SYMBOLS[c] for c in p.argmax(dim=1).tolist()] for p in probabilities]
     solve = [i for i, tokens in enumerate(out) if not is_grammatical(tokens)]  # type: ignore[arg-type]
     if solve:
-        decoder = Abducer(structure_problem(), executor, top_k=3, budget=budget or Budget(wall_seconds=2.0))
+        decoder = Abducer(structure_problem(), executor, top_k=3, budget=budget or Budget(wall_seconds=1.0))
         found = decoder.abduce([probabilities[i] for i in solve], [None] * len(solve))
         for i, outcome in zip(solve, found):
             out[i] = [SYMBOLS[c] for c in outcome.symbols] if outcome.status == "abduced" else None

@@ -72,7 +72,7 @@ log = logging.getLogger(__name__)
 
 DEFAULTS = {"n_train": 4000, "n_test": 1000, "rounds": 20, "epochs": 4, "explore": 3, "top_k": 3, "abduce_ms": 1000,
             "max_pops": 3000, "probe": 100}
-QUICK = {"n_train": 300, "n_test": 50, "rounds": 6, "epochs": 4, "explore": 1, "top_k": 3, "abduce_ms": 1000,
+QUICK = {"n_train": 600, "n_test": 30, "rounds": 6, "epochs": 4, "explore": 1, "top_k": 3, "abduce_ms": 1000,
          "max_pops": 1000, "probe": 50}
 LEAST = {"explore": 0}
 ABDUCERS = ("clingo", "search")
