@@ -83,6 +83,14 @@ class QAConfig:
     centre_epochs: int = 8
     crop_epochs: int = 8
 
+    def __post_init__(self) -> None:
+        for name, value in asdict(self).items():
+            least = 0 if name == "samples" else 1
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise NesyError(f"clevr setting B: {name} must be an integer >= {least}, got {value!r}")
+        if self.min_objects > self.max_objects:
+            raise NesyError(f"clevr setting B: min_objects={self.min_objects} is above max_objects={self.max_objects}")
+
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> "QAConfig":
         """From the suite's options (``qa_scenes`` -> ``scenes``, ...); objects bounds checked."""
@@ -210,7 +218,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--n-questions", type=int, default=2000, help="held-out questions (10 per scene)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    config = QAConfig(**{k: v for k, v in vars(args).items() if k in QAConfig.__dataclass_fields__})
+    try:
+        config = QAConfig(**{k: v for k, v in vars(args).items() if k in QAConfig.__dataclass_fields__})
+    except NesyError as exc:
+        parser.error(str(exc))
     with make_executor(cache=False) as pool:
         model, report = train_qa_perception(config, pool=pool, seed=args.seed)
     results = {"setting": "B (question-answer pairs, as NS-CL)", **report, **evaluate_perception(model, args.n_questions, seed=args.seed)}

@@ -2,8 +2,11 @@
 
 import json
 
+import pytest
+
 from nesy.benchmarks.clevr.qa_perception import QAConfig
 from nesy.benchmarks.clevr.suite import ClevrSuite, options_of
+from nesy.errors import NesyError
 from nesy.suites import BenchConfig, run_suite
 
 
@@ -11,6 +14,10 @@ def test_the_suite_options_become_setting_b_config():
     options = options_of(BenchConfig(options={"images": 1, "perception": "qa", "qa_scenes": 50, "crop_epochs": 3}))
     config = QAConfig.from_options(options)
     assert (config.scenes, config.crop_epochs, config.questions) == (50, 3, 20)
+    with pytest.raises(NesyError, match="setting B: rounds must be an integer >= 1, got 0"):
+        QAConfig(rounds=0)
+    with pytest.raises(NesyError, match="min_objects=5 is above max_objects=4"):
+        QAConfig(min_objects=5, max_objects=4)
 
 
 def test_setting_b_through_the_suite_reports_rounds_and_no_attribute_annotations():
