@@ -99,6 +99,8 @@ class LearnConfig:
         extend_known: Most lexicon words such a question may have.
         extend_max_size: Largest program searched for them.
         extend_rounds: Rounds of that search (each round's words open longer questions to the next).
+        familiar_share: A word in at least this share of the lexicon questions (relative to the most
+            common word) is familiar: a question searched for new constants needs an unfamiliar word.
         max_constants: Questions with more lexicon words are not searched (only parsed, step 4).
         max_searched: Most questions searched in step 2 (the first eligible ones; the rest are only parsed).
         max_size: Largest program searched in step 2.
@@ -118,6 +120,7 @@ class LearnConfig:
     extend_known: int = 4
     extend_max_size: int = 10
     extend_rounds: int = 3
+    familiar_share: float = 0.05
     max_constants: int = 6
     max_searched: int = 4000
     max_size: int = 24
@@ -280,11 +283,12 @@ def _extend_lexicon(
     missing constant explains picks the new words; a word not at least twice as common in those
     questions as in the others is not taken (a function word), nor one whose constant fails to
     explain most of its questions. Only questions with a word the shortest questions rarely
-    use (fewer than three times in ``familiar``) are searched: words for new constants come with
-    longer questions. Each round's words make more questions searchable in the next.
+    use (in ``familiar``, fewer times than three and than ``familiar_share`` of the most common
+    word's count, whichever is more) are searched: words for new constants come with longer questions. Each round's words make more questions searchable in the next.
     """
     merged = Lexicon(dict(lexicon.entries), dict(lexicon.support), lexicon.best)
     familiar = familiar if familiar is not None else Counter()
+    common = max(3, config.familiar_share * max(familiar.values(), default=0))
     for round_ in range(config.extend_rounds):
         missing = set(dsl.constants) - set(merged.entries.values())
         if not missing:
@@ -299,7 +303,7 @@ def _extend_lexicon(
             ex = examples[i]
             known = [merged.entries[w] for w in ex.tokens if w in merged.entries]
             if len(known) > config.extend_known or not any(
-                    w not in merged.entries and familiar[w] < 3 for w in ex.tokens):
+                    w not in merged.entries and familiar[w] < common for w in ex.tokens):
                 continue
             scanned += 1
             cands = [(c,) for c in _fills(dsl, ex, known, config, probes) & missing]
