@@ -38,7 +38,6 @@ from nesy.abduction.abducer import ABDUCED, Abducer
 from nesy.abduction.problem import AbductionProblem
 from nesy.budget import Budget
 from nesy.errors import NesyError
-from nesy.registry import get_solver
 
 log = logging.getLogger(__name__)
 
@@ -101,9 +100,8 @@ class AttributeAbducer:
         self.symbols = [f"v({name},{value})" for name, values in self.attributes.items() for value in values]
         problem = AbductionProblem(self.symbols, KNOWLEDGE, self._facts, name="attributes")
         widest = max(len(v) for v in self.attributes.values())
-        self.abducer = Abducer(problem, executor, top_k=widest, budget=budget or Budget(wall_seconds=5.0))
         # branch-and-bound finds these optima about four times faster than core-guided search (measured)
-        self.abducer.solver = get_solver("clingo", search=SEARCH)
+        self.abducer = Abducer(problem, executor, top_k=widest, budget=budget or Budget(wall_seconds=5.0), search=SEARCH)
 
     @staticmethod
     def _facts(label: Any) -> str:

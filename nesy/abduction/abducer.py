@@ -77,10 +77,20 @@ class Abducer:
         budget: Per-program budget; ``max_models`` is forced to 1 (the first optimum).
         widen: False: no widening passes; an example the top-k candidates cannot explain is
             ``inconsistent`` (cheap where only a count matters, e.g. probing candidate theories).
+        search: clingo search options (default :data:`~nesy.abduction.encoding.SEARCH`: domain
+            heuristic, core-guided optimisation; ``("--heuristic=Domain", "--opt-strategy=bb")``
+            is often faster where many classes are candidates).
     """
 
     def __init__(
-        self, problem: AbductionProblem, executor: Any, *, top_k: int | None = None, budget: Budget | None = None, widen: bool = True
+        self,
+        problem: AbductionProblem,
+        executor: Any,
+        *,
+        top_k: int | None = None,
+        budget: Budget | None = None,
+        widen: bool = True,
+        search: Sequence[str] = SEARCH,
     ) -> None:
         self.problem = problem
         self.executor = executor
@@ -88,7 +98,7 @@ class Abducer:
         self.widen = widen
         base = budget or Budget(wall_seconds=2.0)
         self.budget = Budget(**{**base.to_dict(), "max_models": 1})
-        self.solver = get_solver("clingo", search=SEARCH)
+        self.solver = get_solver("clingo", search=search)
         self.program = problem.knowledge + "\n" + CHOICE_RULES
 
     def _passes(self) -> list[tuple[bool, int | None]]:
