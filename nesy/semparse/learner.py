@@ -280,9 +280,9 @@ def _extend_lexicon(
     In rounds: on the shortest informative questions with at most ``extend_known`` lexicon words,
     a search with those words' constants and one wildcard says which missing constants would
     explain the question (:func:`_fills`). EM over the non-lexicon words of the questions some
-    missing constant explains picks the new words; a word not at least twice as common in those
-    questions as in the others is not taken (a function word), nor one whose constant fails to
-    explain most of its questions. Only questions with a word the shortest questions rarely
+    missing constant explains picks the new words; a word is taken only if its constant explains
+    at least three quarters of its questions and at most half as large a share of the others (a
+    function word's or a coincidence's constant explains both alike). Only questions with a word the shortest questions rarely
     use (in ``familiar``, fewer times than three and than ``familiar_share`` of the most common
     word's count, whichever is more) are searched: words for new constants come with longer questions. Each round's words make more questions searchable in the next.
     """
@@ -321,8 +321,9 @@ def _extend_lexicon(
             with_w = [c in {x for (x,) in cands} for words, cands in data if w in words]
             without = [c in {x for (x,) in cands} for words, cands in data if w not in words]
             share = sum(with_w) / max(1, len(with_w))
-            if c in missing and in_data[w] / max(1, len(data)) >= 2 * elsewhere[w] / others and share >= 0.8 and (
-                    sum(without) / max(1, len(without)) <= share / 2):  # else a function word or a coincidence
+            log.debug("candidate word %s -> %s: in %d/%d data, %d/%d elsewhere, explains %.2f with, %.2f without", w, c,
+                      in_data[w], len(data), elsewhere[w], others, share, sum(without) / max(1, len(without)))
+            if c in missing and share >= 0.75 and sum(without) / max(1, len(without)) <= share / 2:  # else a function word or a coincidence
                 merged.entries[w], merged.support[w] = c, extra.support[w]
                 added[w] = c
         log.info("lexicon round %d: %d questions, new words %s", round_ + 1, len(data), added)
