@@ -27,15 +27,14 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from nesy.progress import Progress
-from nesy.semparse.learner import LearnConfig, learn_parser
 from nesy.semparse.tree import to_text as tree_text
 from nesy.verdict import Status
 
-from .dsl_executor import clevr_dsl, dsl_jobs
-from .learning import examples_of, split_configs, tokenize
+from .dsl_executor import dsl_jobs
+from .learning import learn_clevr_parser, split_configs, tokenize
 from .perception_eval import answers_agree, perceived_scenes, train_perception
 from .qa_perception import QAConfig, train_qa_perception
 from .questions import generate_questions
@@ -44,25 +43,12 @@ from .scenes import SceneConfig
 
 log = logging.getLogger(__name__)
 
-__all__ = ["answered_right", "run_images", "stage_reporter"]
+__all__ = ["answered_right", "run_images"]
 
 
 def answered_right(values: Sequence[Any], answers: Sequence[Any]) -> list[bool]:
     """Per question: the value is the answer, of the same type (``1`` is not ``True``)."""
     return [type(v) is type(a) and v == a for v, a in zip(values, answers)]
-
-
-def stage_reporter(progress: Progress) -> Callable[[str, int, int], None]:
-    """A ``report(stage, done, total)`` callback that keeps one progress task per stage name."""
-    stage: dict[str, Any] = {"name": None, "advance": None, "done": 0}
-
-    def report(name: str, done: int, total: int) -> None:
-        if stage["name"] != name:
-            stage.update(name=name, advance=progress.task(name, total), done=0)
-        stage["advance"](done - stage["done"])
-        stage["done"] = done
-
-    return report
 
 
 def _run_programs(pool: Any, texts: Sequence[str | None], scenes: Sequence[dict[str, Any]], answers: Sequence[Any]) -> list[bool]:
@@ -102,8 +88,7 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
     generation_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
-    config = LearnConfig(lexicon_examples=max(300, options["n_train"] // 10), rounds=options["rounds"])
-    parser, stats = learn_parser(clevr_dsl(), examples_of(train_scenes, train_questions), config, stage_reporter(progress))
+    parser, stats = learn_clevr_parser(options, train_scenes, train_questions, progress)
     train_seconds = time.perf_counter() - started
 
     model, perception = _perception(options, train_config.scenes, seed, pool, progress)

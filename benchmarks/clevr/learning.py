@@ -25,7 +25,7 @@ import logging
 import re
 import time
 from collections import Counter
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from nesy.errors import NesyError
 from nesy.progress import Progress
@@ -107,6 +107,27 @@ def _same(value: Any, answer: Any) -> bool:
     return type(value) is type(answer) and value == answer
 
 
+def stage_reporter(progress: Progress) -> Callable[[str, int, int], None]:
+    """A ``report(stage, done, total)`` callback that keeps one progress task per stage name."""
+    stage: dict[str, Any] = {"name": None, "advance": None, "done": 0}
+
+    def report(name: str, done: int, total: int) -> None:
+        if stage["name"] != name:
+            stage.update(name=name, advance=progress.task(name, total), done=0)
+        stage["advance"](done - stage["done"])
+        stage["done"] = done
+
+    return report
+
+
+def learn_clevr_parser(
+    options: dict[str, Any], scenes: Sequence[dict[str, Any]], questions: Sequence[Question], progress: Progress
+) -> tuple[Any, dict[str, Any]]:
+    """The parser learned from ``questions`` about ``scenes`` (answers only), with the suite's settings."""
+    config = LearnConfig(lexicon_examples=max(300, options["n_train"] // 10), rounds=options["rounds"])
+    return learn_parser(clevr_dsl(), examples_of(scenes, questions), config, stage_reporter(progress))
+
+
 def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progress: Progress) -> dict[str, Any]:
     """Generate, learn, evaluate; the results dict of ``nesy bench clevr``."""
     train_config, test_config = split_configs(split, n_train=options["n_train"], n_test=options["n_test"], seed=seed,
@@ -116,17 +137,8 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
     test_scenes, test_questions, _ = generate_questions(test_config)
     generation_seconds = time.perf_counter() - started
 
-    config = LearnConfig(lexicon_examples=max(300, options["n_train"] // 10), rounds=options["rounds"])
-    stage: dict[str, Any] = {"name": None, "advance": None, "done": 0}
-
-    def report(name: str, done: int, total: int) -> None:
-        if stage["name"] != name:
-            stage.update(name=name, advance=progress.task(name, total), done=0)
-        stage["advance"](done - stage["done"])
-        stage["done"] = done
-
     started = time.perf_counter()
-    parser, stats = learn_parser(clevr_dsl(), examples_of(train_scenes, train_questions), config, report)
+    parser, stats = learn_clevr_parser(options, train_scenes, train_questions, progress)
     train_seconds = time.perf_counter() - started
 
     started = time.perf_counter()

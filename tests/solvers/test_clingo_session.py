@@ -168,7 +168,7 @@ def test_finished_checks_leave_no_control_alive_for_the_garbage_collector():
     try:
         for i in range(30):
             assert solver.check(f"a({i}). b :- a({i}).", expected=[[f"a({i})", "b"]]).status is Status.OK
-        alive = sum(isinstance(obj, clingo.Control) for obj in gc.get_objects())
+        alive = sum(type(obj) is clingo.Control for obj in gc.get_objects())
     finally:
         gc.enable()
     assert alive == 0
