@@ -24,7 +24,6 @@ import functools
 import logging
 import re
 import time
-from collections import Counter
 from typing import Any, Callable, Sequence
 
 from nesy.errors import NesyError

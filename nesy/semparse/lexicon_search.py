@@ -1,0 +1,164 @@
+"""The lexicon steps of :func:`~nesy.semparse.learner.learn_parser` that search programs.
+
+Words for constants come from small answer-consistent programs: a program counts only if it reads
+its world (:func:`world_dependent`: its value is not the answer on every probe world), the first EM
+over short questions is refined with the known words explained away (:func:`refine_lexicon`), and
+words for constants still without one (relations...) come from a search with the known constants
+and one wildcard on longer questions (:func:`wildcard_fills`, :func:`extend_lexicon`). Nothing here
+knows a suite.
+
+Example:
+    >>> from types import SimpleNamespace
+    >>> questions = [SimpleNamespace(tokens=("a", "b", "c"), answer=3), SimpleNamespace(tokens=("x",), answer=True),
+    ...              SimpleNamespace(tokens=("y",), answer=1)]
+    >>> informative(questions, SimpleNamespace(lexicon_yes_no=False))
+    [2, 0]
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from typing import TYPE_CHECKING, Any, Sequence
+
+from nesy.solvers.dsl.language import DSL
+
+from .enumerate import Found, _same_answer, consistent_programs
+from .lexicon import Lexicon, learn_lexicon
+from .tree import evaluate, from_found
+
+if TYPE_CHECKING:
+    from .learner import Example, LearnConfig
+
+log = logging.getLogger(__name__)
+
+
+def world_dependent(dsl: DSL, found: Found, answer: Any, probes: Sequence[Example]) -> bool:
+    """Whether the program's value differs from the answer on some probe world (it reads its world).
+
+    Without probes (worlds that do not differ) every program counts as reading its world.
+    """
+    if not probes:
+        return True
+    tree = from_found(found)
+    for probe in probes:
+        try:
+            with probe.bind():
+                value = evaluate(dsl, tree)
+        except Exception:  # undefined there
+            continue
+        if not _same_answer(value, answer):
+            return True
+    return False
+
+
+def informative(examples: Sequence[Example], config: LearnConfig) -> list[int]:
+    """Indices of the questions the lexicon may learn from, shortest first."""
+    usable = [i for i, ex in enumerate(examples) if config.lexicon_yes_no or type(ex.answer) is not bool]
+    return sorted(usable, key=lambda i: len(examples[i].tokens))
+
+
+def probe_examples(examples: Sequence[Example], n: int) -> list[Example]:
+    """Up to ``n`` examples spread over the list (their worlds serve as probes)."""
+    step = max(1, len(examples) // max(1, n))
+    return list(examples[::step][:n])
+
+
+def wildcard_fills(dsl: DSL, ex: Example, known: Sequence[str], config: LearnConfig, probes: Sequence[Example]) -> set[str]:
+    """The constants that, with the known ones, explain the question: one search with a wildcard.
+
+    A program must read its world (:func:`world_dependent`).
+    """
+    found = consistent_programs(dsl, ex.answer, max_size=config.extend_max_size, constants=[*known, None], bind=ex.bind,
+                                deadline=time.monotonic() + config.search_seconds, answer_type=ex.answer_type, max_found=10_000)
+    fills: set[str] = set()
+    for f in found:
+        new = [c for c, slot in zip(f.constants, f.slots) if slot == len(known)]
+        if not set(new) <= fills and world_dependent(dsl, f, ex.answer, probes):
+            fills.update(new)
+    return fills
+
+
+def refine_lexicon(lexicon: Lexicon, data: Sequence[tuple[list[str], list[tuple[str, ...]]]]) -> Lexicon:
+    """Words the first EM left out, learned again with the known words explained away.
+
+    Each question keeps the candidates that hold its known words' constants, less those; EM over
+    its other words picks new words (only those most of whose occurrences one constant explains).
+    """
+    merged = Lexicon(dict(lexicon.entries), dict(lexicon.support), lexicon.best)
+    for _ in range(1):
+        reduced = []
+        for tokens, cands in data:
+            known = Counter(merged.entries[w] for w in tokens if w in merged.entries)
+            rest = [tuple((Counter(c) - known).elements()) for c in cands if not known - Counter(c)]
+            if rest and all(rest):
+                reduced.append(([w for w in tokens if w not in merged.entries], rest))
+        extra = learn_lexicon(reduced, min_share=0.6, min_count=3)
+        if not extra.entries:
+            break
+        log.info("lexicon refined by %s", extra.entries)
+        for w, c in extra.entries.items():
+            merged.entries[w], merged.support[w] = c, extra.support[w]
+    return merged
+
+
+def extend_lexicon(
+    dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, types: dict[str, str], config: LearnConfig, report,
+    probes: Sequence[Example] = (), familiar: Counter | None = None,
+) -> Lexicon:
+    """Words for the constants no word stands for yet (those of longer questions: relations...).
+
+    In rounds: on the shortest informative questions with at most ``extend_known`` lexicon words,
+    a search with those words' constants and one wildcard says which missing constants would
+    explain the question (:func:`wildcard_fills`). EM over the non-lexicon words of the questions some
+    missing constant explains picks the new words; a word is taken only if its constant explains
+    at least three quarters of its questions and at most half as large a share of the others (a
+    function word's or a coincidence's constant explains both alike). Only questions with a word the shortest questions rarely
+    use (in ``familiar``, fewer times than three and than ``familiar_share`` of the most common
+    word's count, whichever is more) are searched: words for new constants come with longer questions. Each round's words make more questions searchable in the next.
+    """
+    merged = Lexicon(dict(lexicon.entries), dict(lexicon.support), lexicon.best)
+    familiar = familiar if familiar is not None else Counter()
+    common = max(3, config.familiar_share * max(familiar.values(), default=0))
+    for round_ in range(config.extend_rounds):
+        missing = set(dsl.constants) - set(merged.entries.values())
+        if not missing:
+            break
+        data = []
+        scanned = 0
+        in_data: Counter = Counter()
+        elsewhere: Counter = Counter()
+        for i in informative(examples, config):
+            if len(data) >= config.extend_examples:
+                break
+            ex = examples[i]
+            known = [merged.entries[w] for w in ex.tokens if w in merged.entries]
+            if len(known) > config.extend_known or not any(
+                    w not in merged.entries and familiar[w] < common for w in ex.tokens):
+                continue
+            scanned += 1
+            cands = [(c,) for c in wildcard_fills(dsl, ex, known, config, probes) & missing]
+            if cands:
+                data.append(([w for w in ex.tokens if w not in merged.entries], cands))
+                in_data.update(set(ex.tokens))
+            else:
+                elsewhere.update(set(ex.tokens))
+            if scanned % 50 == 0:
+                report(f"lexicon (new constants, round {round_ + 1})", len(data), config.extend_examples)
+        extra = learn_lexicon(data, threshold=0.7, min_count=5)
+        added = {}
+        others = max(1, scanned - len(data))
+        for w, c in extra.entries.items():
+            with_w = [c in {x for (x,) in cands} for words, cands in data if w in words]
+            without = [c in {x for (x,) in cands} for words, cands in data if w not in words]
+            share = sum(with_w) / max(1, len(with_w))
+            log.debug("candidate word %s -> %s: in %d/%d data, %d/%d elsewhere, explains %.2f with, %.2f without", w, c,
+                      in_data[w], len(data), elsewhere[w], others, share, sum(without) / max(1, len(without)))
+            if c in missing and share >= 0.75 and sum(without) / max(1, len(without)) <= share / 2:  # else a function word or a coincidence
+                merged.entries[w], merged.support[w] = c, extra.support[w]
+                added[w] = c
+        log.info("lexicon round %d: %d questions, new words %s", round_ + 1, len(data), added)
+        if not added:
+            break
+    return merged
