@@ -19,45 +19,28 @@ The run:
    ``perception_agreement`` (scoring only: nothing learns from gold programs).
 
 Example:
-    >>> answered_right([1, "red", True], [1, "blue", 1])
-    [True, False, False]
+    >>> from nesy.benchmarks.clevr.learning import answered_right
+    >>> answered_right(True, 1)
+    False
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Sequence
+from typing import Any
 
 from nesy.progress import Progress
-from nesy.semparse.tree import to_text as tree_text
-from nesy.verdict import Status
 
-from .dsl_executor import dsl_jobs
-from .learning import learn_clevr_parser, split_configs, tokenize
+from .learning import learn_split, run_programs
 from .perception_eval import answers_agree, perceived_scenes, train_perception
 from .qa_perception import QAConfig, train_qa_perception
-from .questions import generate_questions
 from .render import RenderConfig, render_images
 from .scenes import SceneConfig
 
 log = logging.getLogger(__name__)
 
-__all__ = ["answered_right", "run_images"]
-
-
-def answered_right(values: Sequence[Any], answers: Sequence[Any]) -> list[bool]:
-    """Per question: the value is the answer, of the same type (``1`` is not ``True``)."""
-    return [type(v) is type(a) and v == a for v, a in zip(values, answers)]
-
-
-def _run_programs(pool: Any, texts: Sequence[str | None], scenes: Sequence[dict[str, Any]], answers: Sequence[Any]) -> list[bool]:
-    parsed = [i for i, t in enumerate(texts) if t is not None]
-    verdicts = pool.map(dsl_jobs([(texts[i], scenes[i]) for i in parsed]))
-    right = [False] * len(texts)
-    for i, v in zip(parsed, verdicts):
-        right[i] = v.status is Status.OK and answered_right([v.value], [answers[i]])[0]
-    return right
+__all__ = ["run_images"]
 
 
 def _perception(options: dict[str, Any], scenes: SceneConfig, seed: int, pool: Any, progress: Progress) -> tuple[Any, dict[str, Any]]:
@@ -80,23 +63,15 @@ def _perception(options: dict[str, Any], scenes: SceneConfig, seed: int, pool: A
 
 def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, progress: Progress) -> dict[str, Any]:
     """Learn the parser, train perception, answer the test questions on perceived pictures."""
-    train_config, test_config = split_configs(split, n_train=options["n_train"], n_test=options["n_test"], seed=seed,
-                                              questions_per_scene=options["questions_per_scene"])
-    started = time.perf_counter()
-    train_scenes, train_questions, _ = generate_questions(train_config)
-    test_scenes, test_questions, _ = generate_questions(test_config)
-    generation_seconds = time.perf_counter() - started
+    learned = learn_split(split, options, seed=seed, progress=progress)
+    test_scenes, test_questions, texts = learned.test_scenes, learned.test_questions, learned.test_texts
 
-    started = time.perf_counter()
-    parser, stats = learn_clevr_parser(options, train_scenes, train_questions, progress)
-    train_seconds = time.perf_counter() - started
-
-    model, perception = _perception(options, train_config.scenes, seed, pool, progress)
+    model, perception = _perception(options, learned.train_config.scenes, seed, pool, progress)
 
     started = time.perf_counter()
     render = RenderConfig()
     pictures = render_images(test_scenes, render)
-    perceived = perceived_scenes(model, pictures, render.camera, test_config.scenes.relation_eps)
+    perceived = perceived_scenes(model, pictures, render.camera, learned.test_config.scenes.relation_eps)
     for true, seen in zip(test_scenes, perceived):  # picture i is test scene i
         seen["image_index"] = true["image_index"]
     perceive_seconds = time.perf_counter() - started
@@ -104,12 +79,11 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
     started = time.perf_counter()
     position = {s["image_index"]: i for i, s in enumerate(test_scenes)}
     where = [position[q.image_index] for q in test_questions]
-    texts = [tree_text(p) if p is not None else None for p in (parser.parse(tokenize(q.text)) for q in test_questions)]
     answers = [q.answer for q in test_questions]
-    right = _run_programs(pool, texts, [perceived[i] for i in where], answers)
-    right_symbolic = _run_programs(pool, texts, [test_scenes[i] for i in where], answers)
+    right = run_programs(pool, texts, [perceived[i] for i in where], answers)
+    right_symbolic = run_programs(pool, texts, [test_scenes[i] for i in where], answers)
     agreement = answers_agree(test_questions, {s["image_index"]: s for s in perceived})
-    eval_seconds = time.perf_counter() - started
+    eval_seconds = learned.parse_seconds + time.perf_counter() - started
 
     n = len(test_questions)
     share = (lambda flags: sum(flags) / n if n else 0.0)
@@ -122,15 +96,15 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
         **perception,
         "images": True,
         "program_annotations": 0,
-        "n_train": len(train_questions),
+        "n_train": len(learned.train_questions),
         "n_test": n,
-        "train_seconds": train_seconds,
+        "train_seconds": learned.train_seconds,
         "eval_seconds": eval_seconds,
         "perceive_seconds": perceive_seconds,
-        "generation_seconds": generation_seconds,
+        "generation_seconds": learned.generation_seconds,
         "parsed_share": parsed,
-        "learning": stats,
-        "train_scenes": len(train_scenes),
+        "learning": learned.stats,
+        "train_scenes": len(learned.train_scenes),
         "test_scenes": len(test_scenes),
         "summary": [
             ("accuracy (end to end, perceived scenes)", f"{accuracy:.4f} of {n}"),
@@ -139,7 +113,7 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
             ("perception", perception["perception_setting"]),
             ("perception train seconds", f"{perception['perception_train_seconds']:.1f}"),
             ("perception train images", perception["perception_train_images"]),
-            ("parser train seconds", f"{train_seconds:.1f}"),
+            ("parser train seconds", f"{learned.train_seconds:.1f}"),
             ("program annotations", 0),
         ],
     }

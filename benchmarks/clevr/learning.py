@@ -24,6 +24,7 @@ import functools
 import logging
 import re
 import time
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from nesy.errors import NesyError
@@ -102,8 +103,24 @@ def true_lexicon() -> dict[str, str]:
     return truth
 
 
-def _same(value: Any, answer: Any) -> bool:
+def answered_right(value: Any, answer: Any) -> bool:
+    """The value is the answer, of the same type (``1`` is not ``True``).
+
+    Example:
+        >>> [answered_right(v, a) for v, a in [(1, 1), ("red", "blue"), (True, 1)]]
+        [True, False, False]
+    """
     return type(value) is type(answer) and value == answer
+
+
+def run_programs(pool: Any, texts: Sequence[str | None], scenes: Sequence[dict[str, Any]], answers: Sequence[Any]) -> list[bool]:
+    """Per question: program ``texts[i]`` (None: not parsed) gives ``answers[i]`` on ``scenes[i]`` (sandboxed ``dsl``)."""
+    parsed = [i for i, t in enumerate(texts) if t is not None]
+    verdicts = pool.map(dsl_jobs([(texts[i], scenes[i]) for i in parsed]))
+    right = [False] * len(texts)
+    for i, v in zip(parsed, verdicts):
+        right[i] = v.status is Status.OK and answered_right(v.value, answers[i])
+    return right
 
 
 def stage_reporter(progress: Progress) -> Callable[[str, int, int], None]:
@@ -119,16 +136,26 @@ def stage_reporter(progress: Progress) -> Callable[[str, int, int], None]:
     return report
 
 
-def learn_clevr_parser(
-    options: dict[str, Any], scenes: Sequence[dict[str, Any]], questions: Sequence[Question], progress: Progress
-) -> tuple[Any, dict[str, Any]]:
-    """The parser learned from ``questions`` about ``scenes`` (answers only), with the suite's settings."""
-    config = LearnConfig(lexicon_examples=max(300, options["n_train"] // 10), rounds=options["rounds"])
-    return learn_parser(clevr_dsl(), examples_of(scenes, questions), config, stage_reporter(progress))
+@dataclass
+class LearnedSplit:
+    """A split's generated questions, the parser learned from the training answers, its test readings."""
+
+    train_config: GenerationConfig
+    test_config: GenerationConfig
+    train_scenes: list[dict[str, Any]]
+    train_questions: list[Question]
+    test_scenes: list[dict[str, Any]]
+    test_questions: list[Question]
+    parser: Any
+    stats: dict[str, Any]
+    test_texts: list[str | None]  #: each test question's parsed program (None: no parse), answer unseen
+    generation_seconds: float
+    train_seconds: float
+    parse_seconds: float  #: reading the test questions (part of a run's evaluation time)
 
 
-def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progress: Progress) -> dict[str, Any]:
-    """Generate, learn, evaluate; the results dict of ``nesy bench clevr``."""
+def learn_split(split: str, options: dict[str, Any], *, seed: int, progress: Progress) -> LearnedSplit:
+    """Generate the split, learn the parser from the training answers alone, parse the test questions."""
     train_config, test_config = split_configs(split, n_train=options["n_train"], n_test=options["n_test"], seed=seed,
                                               questions_per_scene=options["questions_per_scene"])
     started = time.perf_counter()
@@ -137,19 +164,27 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
     generation_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
-    parser, stats = learn_clevr_parser(options, train_scenes, train_questions, progress)
+    config = LearnConfig(lexicon_examples=max(300, options["n_train"] // 10), rounds=options["rounds"])
+    parser, stats = learn_parser(clevr_dsl(), examples_of(train_scenes, train_questions), config, stage_reporter(progress))
     train_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    texts = [tree_text(p) if p is not None else None for p in (parser.parse(tokenize(q.text)) for q in test_questions)]
+    return LearnedSplit(train_config, test_config, train_scenes, train_questions, test_scenes, test_questions, parser,
+                        stats, texts, generation_seconds, train_seconds, time.perf_counter() - started)
+
+
+def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progress: Progress) -> dict[str, Any]:
+    """Generate, learn, evaluate; the results dict of ``nesy bench clevr``."""
+    learned = learn_split(split, options, seed=seed, progress=progress)
+    train_questions, test_questions, texts = learned.train_questions, learned.test_questions, learned.test_texts
+    parser, stats, train_seconds = learned.parser, learned.stats, learned.train_seconds
+    train_scenes, test_scenes, generation_seconds = learned.train_scenes, learned.test_scenes, learned.generation_seconds
 
     started = time.perf_counter()
     by_image = {s["image_index"]: s for s in test_scenes}
-    programs = [parser.parse(tokenize(q.text)) for q in test_questions]
-    texts = [tree_text(p) if p is not None else None for p in programs]
+    right = run_programs(pool, texts, [by_image[q.image_index] for q in test_questions], [q.answer for q in test_questions])
     parsed = [i for i, t in enumerate(texts) if t is not None]
-    verdicts = pool.map(dsl_jobs([(texts[i], by_image[test_questions[i].image_index]) for i in parsed]))
-    right = [False] * len(test_questions)
-    for i, v in zip(parsed, verdicts):
-        right[i] = v.status is Status.OK and _same(v.value, test_questions[i].answer)
-    eval_seconds = time.perf_counter() - started
+    eval_seconds = learned.parse_seconds + time.perf_counter() - started
 
     per_family: dict[str, dict[str, Any]] = {}
     for q, ok, text in zip(test_questions, right, texts):

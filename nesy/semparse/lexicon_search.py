@@ -87,19 +87,17 @@ def refine_lexicon(lexicon: Lexicon, data: Sequence[tuple[list[str], list[tuple[
     its other words picks new words (only those most of whose occurrences one constant explains).
     """
     merged = Lexicon(dict(lexicon.entries), dict(lexicon.support), lexicon.best)
-    for _ in range(1):
-        reduced = []
-        for tokens, cands in data:
-            known = Counter(merged.entries[w] for w in tokens if w in merged.entries)
-            rest = [tuple((Counter(c) - known).elements()) for c in cands if not known - Counter(c)]
-            if rest and all(rest):
-                reduced.append(([w for w in tokens if w not in merged.entries], rest))
-        extra = learn_lexicon(reduced, min_share=0.6, min_count=3)
-        if not extra.entries:
-            break
+    reduced = []
+    for tokens, cands in data:
+        known = Counter(merged.entries[w] for w in tokens if w in merged.entries)
+        rest = [tuple((Counter(c) - known).elements()) for c in cands if not known - Counter(c)]
+        if rest and all(rest):
+            reduced.append(([w for w in tokens if w not in merged.entries], rest))
+    extra = learn_lexicon(reduced, min_share=0.6, min_count=3)
+    if extra.entries:
         log.info("lexicon refined by %s", extra.entries)
-        for w, c in extra.entries.items():
-            merged.entries[w], merged.support[w] = c, extra.support[w]
+    for w, c in extra.entries.items():
+        merged.entries[w], merged.support[w] = c, extra.support[w]
     return merged
 
 
