@@ -33,8 +33,9 @@ import re
 IDENT = re.compile(r"(?<![⟨\w])[A-Za-z_][A-Za-z0-9_]*")
 SOURCE_SLOT = re.compile(r"⟨(\d+)⟩")
 TARGET_SLOT = re.compile(r"⟨(\d+)(?:e?l?|z)⟩")
-#: a one-character operator between operands: ``a + b``, ``2*x``, ``(< (pos a) 1)``
-OPERATOR = re.compile(r"(?<=[\s\w⟩)(])[^\w\s()\[\]{}⟨⟩,.;:'\"](?=[\s\w⟨(])")
+#: a one-character operator between operands: ``a + b``, ``2*x``, ``(< (pos a) 1)``; not the hyphen of a
+#: name such as ``declare-const`` (a letter on either side)
+OPERATOR = re.compile(r"(?<=[\s\w⟩)(])(?!(?<=[A-Za-z]).[A-Za-z])[^\w\s()\[\]{}⟨⟩,.;:'\"](?=[\s\w⟨(])")
 
 
 def slots_of(source: str) -> set[int]:
@@ -51,8 +52,8 @@ def operators(fragment: str) -> set[str]:
     """The one-character operators of a fragment.
 
     Example:
-        >>> sorted(operators("v = 2*v + ⟨1⟩")), sorted(operators("(assert (< (pos ⟨1l⟩) n))"))
-        (['*', '+', '='], ['<'])
+        >>> sorted(operators("v = 2*v + ⟨1⟩")), sorted(operators("(declare-const a Int) (assert (< (- a 1) n))"))
+        (['*', '+', '='], ['-', '<'])
     """
     return set(OPERATOR.findall(fragment))
 

@@ -88,6 +88,8 @@ class WriterConfig:
             does not mention, applied when at least ``covering_share`` of the training fragments mention
             every slot of theirs (the best single program, ``k`` = 1, is the model's own).
         covering_share: See ``unused_slot_penalty``.
+        list_words: Copy a word that a list of words in the same text names (``SlotCopier.list_words``)
+            as a slot, like a name.
     """
 
     per_sentence: int = 3
@@ -103,6 +105,7 @@ class WriterConfig:
     score_edits: bool = True
     unused_slot_penalty: float = 6.0
     covering_share: float = 0.95
+    list_words: bool = True
 
 
 def join_fragments(fragments: Sequence[str], separator: str = "\n") -> str:
@@ -155,12 +158,13 @@ class FragmentWriter:
     def reading(self, sentences: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
         """What the model reads for each sentence (slotted, with context) and its slot values."""
         out = []
+        words = self.copier.list_words(sentences) if self.config.list_words else frozenset()
         for i, sentence in enumerate(sentences):
             context, slots = "", ()
             for previous in sentences[max(0, i - self.config.context) : i]:
-                abstract, slots = self.copier.abstract(previous, slots)
+                abstract, slots = self.copier.abstract(previous, slots, words)
                 context += abstract + CONTEXT_MARK
-            abstract, slots = self.copier.abstract(sentence, slots)
+            abstract, slots = self.copier.abstract(sentence, slots, words)
             out.append((context + abstract, slots))
         return out
 

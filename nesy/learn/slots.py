@@ -114,15 +114,20 @@ class SlotCopier:
         """Whether ``token`` is a frequent sentence opener (only ever first, in >= 1% of texts, >= 3 times)."""
         return token not in self.inside and self.openers[token] >= max(3, 0.01 * self.texts)
 
-    def abstract(self, text: str, slots: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...]]:
+    def abstract(
+        self, text: str, slots: tuple[str, ...] = (), words: frozenset[str] = frozenset()
+    ) -> tuple[str, tuple[str, ...]]:
         """``text`` with slot tokens replaced by ``⟨i⟩``; returns it and the slot values.
 
         ``slots`` continues an earlier numbering (so a context sentence and the sentence share it).
+        ``words`` are copied like names too (e.g. the items of a list of words elsewhere in the text,
+        :func:`list_words`).
         """
         values = list(slots)
         matches = list(WORD.finditer(text))
         tokens = [m.group() for m in matches]
-        is_name = lambda token: self.is_slot(token) and not any(ch.isdigit() for ch in token)  # noqa: E731
+        is_slot = lambda token: token in words or self.is_slot(token)  # noqa: E731
+        is_name = lambda token: is_slot(token) and not any(ch.isdigit() for ch in token)  # noqa: E731
         lists = {start: (end, items) for start, end, items in find_lists(tokens, is_name)}
         out, last, i = [], 0, 0
         while i < len(matches):
@@ -133,7 +138,7 @@ class SlotCopier:
                 out.append(text[last : match.start()] + f"⟨{len(values)}⟩")
                 last, i = matches[end - 1].end(), end
                 continue
-            if self.is_slot(token):
+            if is_slot(token):
                 number = any(ch.isdigit() for ch in token)
                 if number or token not in values:
                     values.append(token)
@@ -143,6 +148,27 @@ class SlotCopier:
             i += 1
         out.append(text[last:])
         return "".join(out), tuple(values)
+
+    def list_words(self, sentences: Iterable[str]) -> frozenset[str]:
+        """The items of every list of lower-case words in ``sentences`` (found by shape, :mod:`nesy.learn.lists`).
+
+        A text that lists things ("The pets are: cat, dog and fish.") and then names one of them
+        ("Ann owns the fish.") refers to the list's item: copying it as a slot lets a writer say
+        "the ⟨2⟩" for any item, including words it never saw.
+
+        Example:
+            >>> copier = SlotCopier.fitted(["The pets are: cat, dog and fish.", "Ann owns the dog."])
+            >>> words = copier.list_words(["The pets are: cat, dog and yak.", "Zoe owns the yak."])
+            >>> sorted(words), copier.abstract("Zoe owns the yak.", words=words)
+            (['cat', 'dog', 'yak'], ('⟨1⟩ owns the ⟨2⟩.', ('Zoe', 'yak')))
+        """
+        found: set[str] = set()
+        for sentence in sentences:
+            tokens = WORD.findall(sentence)
+            for _, _, items in find_lists(tokens, lambda token: self.is_slot(token) and not token[:1].isdigit()):
+                if all(item.islower() for item in items):
+                    found.update(items)
+        return frozenset(found)
 
     @staticmethod
     def abstract_target(fragment: str, slots: tuple[str, ...]) -> str:
