@@ -95,38 +95,44 @@ def wall_clock_limit(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, max(1e-3, outer_left - (time.monotonic() - started)))
 
 
-@contextmanager
-def alarm_deferred() -> Iterator[None]:
+class alarm_deferred:  # noqa: N801 - used like contextlib's lowercase context managers
     """Hold back SIGALRM while the block runs, then deliver it (see the module docstring).
 
     With nesy's handler installed this costs a counter; with any other handler, that handler is
     swapped for one that only notes the alarm and is run once the block is over. Blocking the
     signal is not enough: the kernel then hands it to another thread (torch's, Ray's) and Python
-    still runs the handler in the main thread at its next callback.
+    still runs the handler in the main thread at its next callback. (A class, not a generator
+    function: it wraps every native solver call, and plain methods cost less.)
     """
-    global _deferring, _rang
-    if not _main_thread():
-        yield
-        return
-    if _owned or _depth:
-        _deferring += 1
-        try:
-            yield
-        finally:
+
+    __slots__ = ("_mode", "_previous", "_noted")
+
+    def __enter__(self) -> None:
+        global _deferring
+        if not _main_thread():
+            self._mode = 0
+        elif _owned or _depth:
+            self._mode = 1
+            _deferring += 1
+        else:
+            self._mode = 2
+            noted: list[int] = []
+            self._noted = noted
+            self._previous = signal.signal(signal.SIGALRM, lambda signum, frame: noted.append(signum))
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> bool:
+        global _deferring, _rang
+        if self._mode == 1:
             _deferring -= 1
-            rang = _rang and not _deferring
-            if rang:
+            if _rang and not _deferring:
                 _rang = False  # taken now; lost only when the block raised something else
-        if rang:
-            raise SolverTimeout("wall-clock budget exhausted")
-        return
-    rang: list[int] = []
-    previous = signal.signal(signal.SIGALRM, lambda signum, frame: rang.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGALRM, previous)
-        if rang and callable(previous):
-            previous(signal.SIGALRM, None)  # the deferred handler (nesy's raises SolverTimeout)
-        elif rang and previous == signal.SIG_DFL:
-            signal.raise_signal(signal.SIGALRM)
+                if exc_type is None:
+                    raise SolverTimeout("wall-clock budget exhausted")
+        elif self._mode == 2:
+            previous = self._previous
+            signal.signal(signal.SIGALRM, previous)
+            if self._noted and callable(previous):
+                previous(signal.SIGALRM, None)  # the deferred handler (nesy's raises SolverTimeout)
+            elif self._noted and previous == signal.SIG_DFL:
+                signal.raise_signal(signal.SIGALRM)
+        return False

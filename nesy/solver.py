@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from typing import Any, Iterable, Protocol, runtime_checkable
+from typing import Any, ContextManager, Iterable, Protocol, runtime_checkable
 
 from nesy.budget import DEFAULT_BUDGET, Budget
 from nesy.errors import ProgramFailed, ProgramRejected, SolverTimeout
@@ -111,12 +111,20 @@ class BaseSolver(ABC):
             Status.MISMATCH, verdict.value, f"expected {_short(expected)}, got {_short(verdict.value)}", verdict.certificate
         )
 
+    def _soft_limit(self, budget: Budget) -> ContextManager[None]:
+        """The in-process time limit around one call: nesy's SIGALRM alarm (:mod:`nesy.limits`).
+
+        A backend whose work runs in native code it can interrupt itself (and that measures
+        what no signal can stop) may return a cheaper guard.
+        """
+        return wall_clock_limit(budget.wall_seconds)
+
     def _guarded(self, program: str, budget: Budget, body) -> Verdict:
         start = time.perf_counter()
         verdict = self._pre_checks(program, budget)
         if verdict is None:
             try:
-                with wall_clock_limit(budget.wall_seconds):
+                with self._soft_limit(budget):
                     verdict = body()
             except ProgramRejected as exc:
                 verdict = Verdict(Status.REJECTED, message=str(exc))
@@ -135,6 +143,8 @@ class BaseSolver(ABC):
     def _pre_checks(self, program: Any, budget: Budget) -> Verdict | None:
         if not isinstance(program, str):
             return Verdict(Status.REJECTED, message=f"a program must be text, got {type(program).__name__}")
+        if 4 * len(program) <= budget.max_program_bytes:  # UTF-8 takes at most 4 bytes a character
+            return None
         size = len(program.encode("utf-8", errors="replace"))
         if size > budget.max_program_bytes:
             return Verdict(

@@ -29,21 +29,17 @@ Example:
 from __future__ import annotations
 
 import heapq
-import itertools
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 __all__ = ["Alarm", "interrupt_after"]
 
 _REPEAT_SECONDS = 0.05
 
 
-@dataclass
 class Alarm:
     """One armed deadline.
 
@@ -54,11 +50,17 @@ class Alarm:
         done: True once the guarded block has closed; the watchdog then never calls it.
     """
 
-    interrupt: Callable[[], object]
-    deadline: float
-    fired: bool = False
-    done: bool = False
-    seq: int = field(default=0, repr=False)
+    __slots__ = ("interrupt", "deadline", "fired", "done", "seq")
+
+    def __init__(self, interrupt: Callable[[], object], deadline: float, seq: int = 0) -> None:
+        self.interrupt = interrupt
+        self.deadline = deadline
+        self.fired = False
+        self.done = False
+        self.seq = seq
+
+    def __repr__(self) -> str:
+        return f"Alarm(deadline={self.deadline:.3f}, fired={self.fired}, done={self.done})"
 
 
 def _disarmed() -> None:
@@ -66,30 +68,37 @@ def _disarmed() -> None:
 
 
 class _Watchdog:
-    """The per-process thread and its heap of armed alarms (use :func:`interrupt_after`)."""
+    """The per-process thread and its heap of armed alarms (use :func:`interrupt_after`).
+
+    Arming and disarming take a plain lock (the condition around it is only notified when a
+    new deadline comes before the one the thread sleeps towards): they run around every
+    solver call, so they are kept to a few attribute updates.
+    """
 
     def __init__(self) -> None:
-        self._lock = threading.Condition(threading.Lock())
+        self._mutex = threading.Lock()
+        self._wakeup = threading.Condition(self._mutex)
         self._heap: list[tuple[float, int, Alarm]] = []
         self._live = 0
         self._wake_at = float("inf")
-        self._counter = itertools.count()
+        self._seq = 0
         self._thread: threading.Thread | None = None
-        self._pid = os.getpid()
 
     def arm(self, interrupt: Callable[[], object], seconds: float) -> Alarm:
         deadline = time.monotonic() + max(0.0, seconds)
-        with self._lock:
-            self._ensure_thread()
-            alarm = Alarm(interrupt, deadline, seq=next(self._counter))
-            heapq.heappush(self._heap, (deadline, alarm.seq, alarm))
+        with self._mutex:
+            if self._thread is None:
+                self._start_thread()
+            self._seq += 1
+            alarm = Alarm(interrupt, deadline, self._seq)
+            heapq.heappush(self._heap, (deadline, self._seq, alarm))
             self._live += 1
             if deadline < self._wake_at:
-                self._lock.notify()
+                self._wakeup.notify()
         return alarm
 
     def disarm(self, alarm: Alarm) -> None:
-        with self._lock:  # the watchdog calls interrupts under this lock: none runs after this
+        with self._mutex:  # the watchdog calls interrupts under this lock: none runs after this
             if not alarm.done:
                 alarm.done = True
                 # drop the callable: a bound ``interrupt`` would keep its solver object (and that
@@ -100,22 +109,19 @@ class _Watchdog:
                     self._heap = [entry for entry in self._heap if not entry[2].done]
                     heapq.heapify(self._heap)
 
-    def _ensure_thread(self) -> None:
-        if self._pid != os.getpid():  # forked: the parent's thread does not exist here
-            self.__init__()  # type: ignore[misc]
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, name="nesy-watchdog", daemon=True)
-            # Started with every signal blocked (a thread inherits its creator's mask), so that a
-            # process-directed SIGALRM or SIGINT always reaches the main thread: delivered here, its
-            # Python handler would run at the main thread's next callback from inside clingo or z3.
-            previous = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
-            try:
-                self._thread.start()
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    def _start_thread(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="nesy-watchdog", daemon=True)
+        # Started with every signal blocked (a thread inherits its creator's mask), so that a
+        # process-directed SIGALRM or SIGINT always reaches the main thread: delivered here, its
+        # Python handler would run at the main thread's next callback from inside clingo or z3.
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+        try:
+            self._thread.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
     def _loop(self) -> None:
-        with self._lock:
+        with self._wakeup:
             while True:
                 while self._heap and self._heap[0][2].done:
                     heapq.heappop(self._heap)
@@ -131,29 +137,48 @@ class _Watchdog:
                     heapq.heappush(self._heap, (alarm.deadline, alarm.seq, alarm))
                     continue
                 self._wake_at = self._heap[0][0] if self._heap else float("inf")
-                self._lock.wait(None if not self._heap else self._wake_at - now)
+                self._wakeup.wait(None if not self._heap else self._wake_at - now)
 
 
 _WATCHDOG = _Watchdog()
 
 
-@contextmanager
-def interrupt_after(interrupt: Callable[[], object], seconds: float | None) -> Iterator[Alarm | None]:
-    """Call ``interrupt`` if the block is still running ``seconds`` from now.
+def _after_fork_in_child() -> None:
+    """A forked child has no watchdog thread (only the forking thread survives): start afresh."""
+    _WATCHDOG.__init__()  # type: ignore[misc]
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+class interrupt_after:  # noqa: N801 - used like contextlib's lowercase context managers
+    """Call ``interrupt`` if the ``with`` block is still running ``seconds`` from now.
+
+    A class rather than a generator function: it guards every native solver call, and a plain
+    ``__enter__``/``__exit__`` costs less.
 
     Args:
         interrupt: A thread-safe, quick call that stops the running native search
             (``clingo.Control.interrupt``, ``z3.Context.interrupt``).
-        seconds: Time allowed; ``None`` arms nothing and yields ``None``.
+        seconds: Time allowed; ``None`` arms nothing and the block gets ``None``.
 
-    Yields:
-        The :class:`Alarm` (``alarm.fired`` tells whether the deadline was reached), or ``None``.
+    The block gets the :class:`Alarm` (``alarm.fired`` tells whether the deadline was reached),
+    or ``None``.
     """
-    if seconds is None:
-        yield None
-        return
-    alarm = _WATCHDOG.arm(interrupt, seconds)
-    try:
-        yield alarm
-    finally:
-        _WATCHDOG.disarm(alarm)
+
+    __slots__ = ("_interrupt", "_seconds", "_alarm")
+
+    def __init__(self, interrupt: Callable[[], object], seconds: float | None) -> None:
+        self._interrupt = interrupt
+        self._seconds = seconds
+        self._alarm: Alarm | None = None
+
+    def __enter__(self) -> Alarm | None:
+        if self._seconds is not None:
+            self._alarm = _WATCHDOG.arm(self._interrupt, self._seconds)
+        return self._alarm
+
+    def __exit__(self, *exc: object) -> bool:
+        if self._alarm is not None:
+            _WATCHDOG.disarm(self._alarm)
+        return False

@@ -61,6 +61,7 @@ _BLOCK_EVENT = re.compile(r"\*%|%\*|%")
 _IDENTIFIER = re.compile(r"[_']*[a-z]")
 _VARIABLE = re.compile(r"[_']*[A-Z]")
 _NEEDS_LEXER = re.compile(r'["%@]|#!')  #: strings, comments and @-terms need the full lexer
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -152,15 +153,17 @@ def check_program(text: str, allowed_functions: Iterable[str] = ()) -> ProgramIn
     Raises:
         ProgramRejected: naming the construct and its line.
     """
+    if "\0" not in text and _NEEDS_LEXER.search(text) is None:
+        # No string, comment or '@' anywhere: the lexer would make every '#' a directive token.
+        found = {match.group()[1:] for match in _DIRECTIVE.finditer(text)}
+        if found <= ALLOWED_DIRECTIVES:
+            return ProgramInfo(frozenset(found), _NONE)
+        for match in _DIRECTIVE.finditer(text):  # refuse the first one that is not allowed
+            _allowed_directive(match.group(), match.start(), _Lines(text))
     allowed = frozenset(allowed_functions)
     line = _Lines(text)
     directives: set[str] = set()
     functions: set[str] = set()
-    if "\0" not in text and _NEEDS_LEXER.search(text) is None:
-        # No string, comment or '@' anywhere: the lexer would make every '#' a directive token.
-        for match in _DIRECTIVE.finditer(text):
-            directives.add(_allowed_directive(match.group(), match.start(), line))
-        return ProgramInfo(frozenset(directives), frozenset(functions))
     tokens = tokenize(text)
     for index, token in enumerate(tokens):
         if token.kind == "directive":

@@ -61,18 +61,29 @@ class ModelCollector:
             symbols = [a for a in self.restrict_to if model.contains(a)]
         else:
             symbols = model.symbols(shown=True)
-        cost, proven = (list(model.cost), model.optimality_proven) if self.optimising else ([], False)
+        if not self.optimising:  # the common case, kept short: it runs once per answer set
+            if self.atoms + len(symbols) > self.limit_atoms:
+                self.overflow = True
+                return False
+            atoms = self._texts(symbols)
+            if atoms is None:
+                return False
+            key = tuple(atoms)
+            if key not in self.seen:  # else: the same shown atoms again (hidden atoms differ)
+                self.atoms += len(atoms)
+                self.seen.add(key)
+                self.models.append(atoms)
+                self.costs.append([])
+                self.proven.append(False)
+            return True
+        cost, proven = list(model.cost), model.optimality_proven
         supersede = bool(self.costs and self.costs[-1] and not self.proven[-1])  # improving model beaten
         if self.atoms - (len(self.models[-1]) if supersede else 0) + len(symbols) > self.limit_atoms:
             self.overflow = True
             return False
-        atoms: list[str] = []
-        for start in range(0, len(symbols), self._CHUNK):
-            if time.perf_counter() > self.deadline:
-                self.late = True
-                return False
-            atoms.extend(str(a) for a in symbols[start : start + self._CHUNK])
-        atoms.sort()
+        atoms = self._texts(symbols)
+        if atoms is None:
+            return False
         if supersede:
             self.seen.discard(tuple(self.models[-1]))
             self.atoms -= len(self.models.pop())
@@ -86,6 +97,22 @@ class ModelCollector:
         self.costs.append(cost)
         self.proven.append(proven)
         return True
+
+    def _texts(self, symbols: Sequence[clingo.Symbol]) -> list[str] | None:
+        """The atoms as sorted text, or None (``late``) once the deadline has passed."""
+        if len(symbols) <= self._CHUNK:
+            if time.perf_counter() > self.deadline:
+                self.late = True
+                return None
+            return sorted(map(str, symbols))
+        atoms: list[str] = []
+        for start in range(0, len(symbols), self._CHUNK):
+            if time.perf_counter() > self.deadline:
+                self.late = True
+                return None
+            atoms.extend(map(str, symbols[start : start + self._CHUNK]))
+        atoms.sort()
+        return atoms
 
     def value(self, *, exhausted: bool, interrupted: bool) -> dict[str, Any]:
         """The JSON-friendly value of one solve call (see :mod:`nesy.solvers.clingo_solver`)."""

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 _ABSORB_ATOM = clingo.Function("nesy absorb")
 
 #: Text that may make a program optimise (a false alarm, in a comment say, only costs a little time).
-_OPTIMISATION_MARKERS = ("#minimi", "#maximi", ":~")
+_OPTIMISATION_MARKERS = re.compile(r"#minimi|#maximi|:~")
 
 Atom = Union[str, clingo.Symbol]
 Assumption = tuple[Atom, bool]
@@ -64,6 +64,9 @@ class FunctionContext:
         if name in functions:
             return functions[name]
         raise AttributeError(f"no external function @{name}")
+
+
+_NO_FUNCTIONS = FunctionContext({})
 
 
 def clean_message(text: str, limit: int = 300) -> str:
@@ -151,8 +154,9 @@ class ClingoSession:
     def add(self, text: str, name: str = "base", params: Sequence[str] = ()) -> None:
         """Filter ``text`` and add it to program part ``name`` (not grounded yet)."""
         check_program(text, self.functions)
-        self._optimises = self._optimises or any(marker in text for marker in _OPTIMISATION_MARKERS)
-        self._clear_messages()
+        if not self._optimises:
+            self._optimises = _OPTIMISATION_MARKERS.search(text) is not None
+        del self._errors[:]
         try:
             self._control.add(name, list(params), text)
         except RuntimeError as exc:
@@ -162,7 +166,8 @@ class ClingoSession:
         """Ground program parts; external functions come only from ``functions``."""
         self._clear_messages()
         try:
-            self._control.ground([(n, list(a)) for n, a in parts], context=FunctionContext(self.functions))
+            context = FunctionContext(self.functions) if self.functions else _NO_FUNCTIONS
+            self._control.ground([(n, list(a)) for n, a in parts], context=context)
         except (MemoryError, SolverTimeout):
             raise
         except RuntimeError as exc:
@@ -205,7 +210,7 @@ class ClingoSession:
         Returns:
             ``sat``, ``unsat``, or ``unknown`` when the search was interrupted (models so far in the value).
         """
-        literals = [(to_symbol(atom), bool(truth)) for atom, truth in assumptions]
+        literals = [(to_symbol(atom), bool(truth)) for atom, truth in assumptions] if assumptions else []
         restrict = None if restrict_to is None else [to_symbol(a) for a in restrict_to]
         if max(0, int(limit)) != self._models:
             self._models = max(0, int(limit))
@@ -224,18 +229,18 @@ class ClingoSession:
         if collector.overflow:
             raise ProgramFailed(f"answer sets hold more than {self.max_atoms} atoms in all")
         interrupted = collector.late or result.interrupted
-        value = collector.value( exhausted=result.exhausted, interrupted=interrupted)
-        verdict_args = dict(value=value, certificate=self._certificate(len(value["models"]), seconds))
+        value = collector.value(exhausted=result.exhausted, interrupted=interrupted)
+        certificate, stats = self._certificate(len(value["models"]), seconds), {"solver_seconds": seconds}
         if value["interrupted"]:
             message = f"search interrupted after {seconds:.2f} s with {len(value['models'])} answer set(s) so far"
-            return Verdict(Status.UNKNOWN, message=message, **verdict_args).with_stats(solver_seconds=seconds)
+            return Verdict(Status.UNKNOWN, value, message, certificate, stats)
         if result.unsatisfiable:
-            return Verdict(Status.UNSAT, message="no answer set", **verdict_args).with_stats(solver_seconds=seconds)
+            return Verdict(Status.UNSAT, value, "no answer set", certificate, stats)
         cost = value["costs"][-1] if value["costs"] else []
         message = f"{len(value['models'])} answer set(s)" + (
             f", {'optimal' if value['optimal'] else 'best'} cost {cost}" if cost else ""
         )
-        return Verdict(Status.SAT, message=message, **verdict_args).with_stats(solver_seconds=seconds)
+        return Verdict(Status.SAT, value, message, certificate, stats)
 
     def enumerate(
         self, limit: int | None = None, *, assumptions: Iterable[Assumption] = (), timeout: float | None = None

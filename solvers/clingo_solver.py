@@ -50,12 +50,14 @@ import functools
 import pickle
 import re
 import time
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from contextlib import nullcontext
+from typing import Any, Callable, ContextManager, Iterable, Iterator, Mapping
 
 import clingo
 
 from nesy.budget import DEFAULT_BUDGET, Budget
-from nesy.errors import ProgramRejected
+from nesy.errors import ProgramRejected, SolverTimeout
+from nesy.limits import wall_clock_limit
 from nesy.solver import BaseSolver
 from nesy.solvers.clingo_session import ClingoSession, to_symbol
 from nesy.verdict import Status, Verdict
@@ -63,6 +65,7 @@ from nesy.verdict import Status, Verdict
 _FUNCTION_NAME = re.compile(r"[a-z][A-Za-z0-9_]*\Z")
 _ABDUCTION_PRIORITY = 1_000_000  # above any level a program's own #minimize is likely to use
 _ABDUCED = "nesy_abduced__"  # marks an abducible assumed true (a name programs are unlikely to use)
+_NO_LIMIT = nullcontext()
 
 
 #: Search options a ClingoSolver may be built with (set by the user's code, never by a program):
@@ -105,6 +108,16 @@ class ClingoSolver(BaseSolver):
         return {"functions": functions, "search": list(self.search)} if self.search else {"functions": functions}
 
     # -- run / check -----------------------------------------------------------------------
+    def _soft_limit(self, budget: Budget) -> ContextManager[None]:
+        """No SIGALRM alarm unless external functions run Python while grounding.
+
+        Without them nothing here runs long in Python: the search is interrupted at its deadline
+        by :mod:`nesy.watchdog`, answer sets are converted against that deadline, and grounding,
+        which no signal can interrupt, is timed once it returns (:meth:`_session`). The alarm
+        would only cost a timer per call.
+        """
+        return wall_clock_limit(budget.wall_seconds) if self.functions else _NO_LIMIT
+
     def execute(self, program: str, input: Any, budget: Budget) -> Verdict:
         """Filter, ground and solve ``program`` (plus ``input`` facts) under ``budget``."""
         deadline = time.perf_counter() + budget.wall_seconds - min(0.5, 0.2 * budget.wall_seconds)
@@ -121,7 +134,7 @@ class ClingoSolver(BaseSolver):
             verdict = self.execute(program, input, budget)
             if not verdict.status.is_success:
                 return verdict
-            return self._compared(verdict, expected, self._matches(verdict.value, expected, wanted))
+            return self._compared(verdict, expected, self._matches(verdict.value, expected, wanted, canonical=True))
 
         return self._guarded(program, budget, run_and_compare)
 
@@ -130,8 +143,9 @@ class ClingoSolver(BaseSolver):
         return self._matches(value, expected, _expected_sets(expected))
 
     @staticmethod
-    def _matches(value: Any, expected: Any, wanted: set[frozenset[str]] | None) -> bool:
-        """:meth:`values_equal` with ``expected`` already read into ``wanted``."""
+    def _matches(value: Any, expected: Any, wanted: set[frozenset[str]] | None, canonical: bool = False) -> bool:
+        """:meth:`values_equal` with ``expected`` already read into ``wanted``; ``canonical``: the
+        value's atoms are clingo's own text (no whitespace outside strings), as after a run here."""
         if not isinstance(value, dict) or "models" not in value:
             return False
         models = value["models"]
@@ -139,7 +153,7 @@ class ClingoSolver(BaseSolver):
             return bool(models) == (expected == "sat")
         if wanted is None:
             return False
-        found = {frozenset(map(_normal_atom, m)) for m in models}
+        found = {frozenset(m) for m in models} if canonical else {frozenset(map(_normal_atom, m)) for m in models}
         return found == wanted and bool(value.get("exhausted", False))
 
     # -- optional capabilities -------------------------------------------------------------
@@ -214,7 +228,12 @@ class ClingoSolver(BaseSolver):
 
     # -- internals -------------------------------------------------------------------------
     def _session(self, program: str, input: Any, budget: Budget, extra: str = "", models: int = 1) -> ClingoSession:
-        """A session with ``program``, ``input`` and ``extra`` added (each filtered apart) and ``base`` grounded."""
+        """A session with ``program``, ``input`` and ``extra`` added (each filtered apart) and ``base`` grounded.
+
+        Raises:
+            SolverTimeout: filtering and grounding alone took more than ``budget.wall_seconds``.
+        """
+        started = time.perf_counter()
         session = ClingoSession(
             program,
             functions=self.functions,
@@ -227,6 +246,8 @@ class ClingoSolver(BaseSolver):
             if text:
                 session.add(text)
         session.ground()
+        if time.perf_counter() - started > budget.wall_seconds:
+            raise SolverTimeout(f"grounding took more than the {budget.wall_seconds:g} s budget")
         return session
 
 

@@ -11,6 +11,7 @@ that stale).
 
 from __future__ import annotations
 
+import gc
 import pickle
 import time
 from multiprocessing.connection import Connection
@@ -61,6 +62,15 @@ def _flush(conn, results: list[tuple[int, Verdict]]) -> None:
     results.clear()
 
 
+def _quiet_collector() -> None:
+    """Fewer cyclic-garbage passes: the modules loaded so far move to the permanent generation
+    (:func:`gc.freeze`) and the youngest generation is collected every 10,000 allocations instead
+    of 700. Small checks allocate many short-lived objects that reference counting frees at once;
+    the default thresholds spent a few percent of each on collector passes that found nothing."""
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
+
+
 def main(fd: int, beacon_path: str) -> None:
     """Entry point of a worker process: ``fd`` is its end of a socket pair with the parent."""
     serve(Connection(fd), Beacon.attach(beacon_path))
@@ -70,6 +80,7 @@ def serve(conn, beacon: Beacon) -> None:
     """Answer the parent's messages on ``conn`` until it says stop or goes away."""
     conn.send(("hello", isolate()))
     own_alarm()  # nesy's soft-limit handler stays installed: each check then only sets the timer
+    _quiet_collector()
     solvers: dict[str, Any] = {}
     load_errors: dict[str, str] = {}
     while True:
