@@ -86,17 +86,20 @@ def _to_json(value: Any) -> Any:
 
 
 def certificate(value: Any) -> dict[str, str]:
-    """A short certificate: the result's type, ``srepr`` and LaTeX (each cut to 2000 characters)."""
+    """A short certificate: the result's type and ``srepr`` (cut to 2000 characters).
+
+    ``srepr`` is exact and reads back in the safe syntax; a display form (``sympy.latex``) can be
+    made from the value when wanted, and is left out here: it cost a third of nesy's own time per
+    small check.
+    """
     with long_int_printing():
-        out = {"type": type(value).__name__}
-        for key, printer in (("srepr", sympy.srepr), ("latex", sympy.latex)):
-            try:
-                out[key] = _cut(printer(value))
-            except (SolverTimeout, MemoryError):
-                raise  # the budget ran out while printing: a timeout, never "not printable"
-            except Exception as exc:  # a printer that cannot handle this value: leave the field out
-                out[key] = f"<not printable: {type(exc).__name__}>"
-        return out
+        try:
+            text = _cut(sympy.srepr(value))
+        except (SolverTimeout, MemoryError):
+            raise  # the budget ran out while printing: a timeout, never "not printable"
+        except Exception as exc:  # a printer that cannot handle this value: say so
+            text = f"<not printable: {type(exc).__name__}>"
+        return {"type": type(value).__name__, "srepr": text}
 
 
 def _cut(text: str) -> str:
