@@ -9,6 +9,9 @@
 * :mod:`.asp_executor` -- programs translated to ASP for the ``clingo`` backend;
 * :mod:`.families`, :mod:`.balance`, :mod:`.questions`, :mod:`.text` -- question generation
   for CLEVR's nine families, answer balancing, English question text;
+* :mod:`.hypothetical`, :mod:`.math_families`, :mod:`.math_check`, :mod:`.math_learning` --
+  CLEVR-Math-style questions (subtract, add described objects, count), their arithmetic checked
+  by SymPy, and the ``math`` split;
 * :mod:`.check`, :mod:`.suite` -- the executor agreement check and ``nesy bench clevr``.
 
 Nothing here is imported by learners: benchmark knowledge stays in ``nesy.benchmarks``.
@@ -26,7 +29,9 @@ from .asp_executor import asp_jobs, execute_asp, read_answer, scene_facts, to_as
 from .check import check_executors
 from .dsl_executor import ClevrDSLSolver, clevr_dsl, dsl_jobs, execute_dsl
 from .families import FAMILIES, Rejected, sample_program
-from .programs import FUNCTIONS, Node, from_text, program_from_json, program_type, to_text, validate_program
+from .math_check import check_arithmetic
+from .math_families import MATH_FAMILIES, sample_math_program
+from .programs import FUNCTIONS, MATH_FUNCTIONS, Node, from_text, program_from_json, program_type, to_text, validate_program
 from .questions import GenerationConfig, Question, generate_questions
 from .reference import InvalidProgram, SceneIndex, execute_reference, reference_verdict, same_outcome
 from .scenes import (
@@ -35,10 +40,10 @@ from .scenes import (
 from .text import question_text
 
 __all__ = [
-    "FAMILIES", "FUNCTIONS", "ClevrDSLSolver", "GenerationConfig", "InvalidProgram", "Node", "Question", "Rejected",
-    "SceneConfig", "SceneIndex", "asp_jobs", "build_scene", "check_executors", "clevr_dsl", "compute_relationships",
+    "FAMILIES", "FUNCTIONS", "MATH_FAMILIES", "MATH_FUNCTIONS", "ClevrDSLSolver", "GenerationConfig", "InvalidProgram", "Node", "Question", "Rejected",
+    "SceneConfig", "SceneIndex", "asp_jobs", "build_scene", "check_arithmetic", "check_executors", "clevr_dsl", "compute_relationships",
     "dsl_jobs", "execute_asp", "execute_dsl", "execute_reference", "from_text", "generate_questions", "generate_scene",
     "generate_scenes", "load_scenes", "program_from_json", "program_type", "question_text", "read_answer",
-    "reference_verdict", "same_outcome", "sample_program", "scene_facts", "to_asp", "to_text", "validate_program",
+    "reference_verdict", "same_outcome", "sample_math_program", "sample_program", "scene_facts", "to_asp", "to_text", "validate_program",
     "validate_scene", "write_scenes",
 ]

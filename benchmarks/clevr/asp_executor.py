@@ -4,7 +4,10 @@ A scene becomes facts: ``obj(O)``, ``has(O, Attr, Value)`` (``has(3, color, red)
 ``rel(R, O, P)`` for "P is R of O" (``relationships[R][O]`` holds P). A program becomes one rule
 set per node ``N``, over ``set(N, O)`` (object sets), ``one(N, O)`` (the object of a ``unique``),
 ``val(N, V)`` (integers, ``true``/``false``, attribute values) and ``card(N, C)`` (set sizes); the
-last node's value is shown as ``answer_set/1``, ``answer_obj/1`` or ``answer/1``. A ``unique``
+last node's value is shown as ``answer_set/1``, ``answer_obj/1`` or ``answer/1``. The
+CLEVR-Math-style modules add ``desc(N, Count, Code)`` (objects to add) and added objects as the
+integers of :mod:`~nesy.benchmarks.clevr.hypothetical`, whose attributes rules read off the integer;
+where such a module has no value (an attribute stated twice, an unknown one queried) ``undefined(N)``. A ``unique``
 whose set is not one object derives ``invalid(N)``, which :func:`read_answer` turns into an
 ``error`` verdict -- the outcome the ``dsl`` backend gives. The program is stratified, so it has
 exactly one answer set.
@@ -17,7 +20,7 @@ Example:
     card(1,C) :- C = #count{ P : set(1,P) }.
     val(2,C) :- card(1,C).
     answer(V) :- val(2,V).
-    #show answer/1. #show answer_set/1. #show answer_obj/1. #show invalid/1.
+    #show answer/1. #show answer_set/1. #show answer_obj/1. #show undefined/1. #show invalid/1.
     >>> from nesy.benchmarks.clevr.scenes import generate_scene
     >>> scene = generate_scene(0, seed=3)
     >>> execute_asp(from_text("count(scene())"), scene).value == len(scene["objects"])
@@ -34,15 +37,16 @@ from nesy.executor import Job
 from nesy.solvers.clingo_solver import ClingoSolver
 from nesy.verdict import Status, Verdict
 
-from .programs import Node, program_type
+from .hypothetical import PLACE, SLOT
+from .programs import MATH_FUNCTIONS, Node, program_type
 from .scene_files import validate_scene
-from .vocab import ATTRIBUTES, RELATIONS
+from .vocab import ATTRIBUTES, NUMBERS, RELATIONS
 
 #: Budget of one program: the answer set is unique, ``max_models=2`` lets clingo confirm that.
 ASP_BUDGET = Budget(wall_seconds=5.0, memory_mb=512, max_models=2)
 
-SHOW = "#show answer/1. #show answer_set/1. #show answer_obj/1. #show invalid/1."
-_ATOM = re.compile(r"(answer|answer_set|answer_obj|invalid)\((.*)\)\Z")
+SHOW = "#show answer/1. #show answer_set/1. #show answer_obj/1. #show undefined/1. #show invalid/1."
+_ATOM = re.compile(r"(answer|answer_set|answer_obj|undefined|invalid)\((.*)\)\Z")
 
 
 def scene_facts(scene: dict[str, Any]) -> str:
@@ -96,8 +100,40 @@ def _node_rules(i: int, node: Node) -> list[str]:
     if kind == "query":
         return [f"val({i},V) :- one({ins[0]},O), has(O,{attr},V)."]
     if kind == "same":
-        return [f"set({i},P) :- one({ins[0]},O), has(O,{attr},V), has(P,{attr},V), P != O."]
+        return [f"set({i},P) :- one({ins[0]},O), has(O,{attr},V), has(P,{attr},V), obj(P), P != O."]
+    return _math_rules(i, node)
+
+
+def _math_rules(i: int, node: Node) -> list[str]:
+    """Rules of the CLEVR-Math-style modules: ``desc(N, Count, Code)`` is a description
+    (:mod:`~nesy.benchmarks.clevr.hypothetical`'s encoding), added objects are integers as there."""
+    fn, ins = node.function, node.inputs
+    if fn == "subtract":
+        return [f"set({i},O) :- set({ins[0]},O), not set({ins[1]},O)."]
+    if fn == "new":
+        return [f"desc({i},{NUMBERS[node.value_inputs[0]]},0)."]
+    if fn == "insert":
+        return [f"set({i},O) :- set({ins[0]},O).", f"slots({i},M) :- M = #max{{ 0; O/{SLOT} : set({ins[0]},O) }}.",
+                f"set({i},{SLOT}*(M+K)+C) :- slots({i},M), desc({ins[1]},N,C), K = 1..N."]
+    if fn.startswith("with_"):
+        attr = fn[len("with_"):]
+        place, digit = PLACE[attr], ATTRIBUTES[attr].index(node.value_inputs[0]) + 1
+        return [f"desc({i},N,C+{digit * place}) :- desc({ins[0]},N,C), (C/{place})\\10 == 0.",
+                f"undefined({i}) :- desc({ins[0]},N,C), (C/{place})\\10 != 0."]
     raise ValueError(f"unknown function {fn!r}")
+
+
+def _added_object_rules(program: Sequence[Node]) -> list[str]:
+    """What the scene facts say of scene objects, said of added ones (read off their integers)."""
+    rules = [f"added(O) :- set(_,O), O >= {SLOT}."]
+    for attr, values in ATTRIBUTES.items():
+        rules.extend(f"vidx({attr},{k},{v})." for k, v in enumerate(values, 1))
+        rules.append(f"has(O,{attr},V) :- added(O), vidx({attr},((O\\{SLOT})/{PLACE[attr]})\\10,V).")
+    rules.append("known(O,A) :- has(O,A,_).")
+    for i, node in enumerate(program):
+        if node.function.startswith("query_"):  # an added object's unknown attribute has no value
+            rules.append(f"undefined({i}) :- one({node.inputs[0]},O), not known(O,{node.function[len('query_'):]}).")
+    return rules
 
 
 def to_asp(program: Sequence[Node]) -> str:
@@ -105,8 +141,12 @@ def to_asp(program: Sequence[Node]) -> str:
     rules: list[str] = []
     for i, node in enumerate(program):
         rules.extend(r for r in _node_rules(i, node) if r not in rules)
+    if any(node.function in MATH_FUNCTIONS for node in program):
+        rules.extend(_added_object_rules(program))
     last = len(program) - 1
     kind = program_type(program)
+    if kind == "description":
+        raise ValueError("a program whose answer is a description (objects to add) has no ASP reading")
     if kind == "objset":
         rules.append(f"answer_set(O) :- set({last},O).")
     elif kind == "object":
@@ -137,7 +177,7 @@ def read_answer(verdict: Verdict) -> Verdict:
     if len(models) != 1:
         return Verdict(Status.ERROR, message=f"{len(models)} answer sets, expected exactly one", stats=verdict.stats)
     certificate = {"answer_set": models[0]}
-    found: dict[str, list[Any]] = {"answer": [], "answer_set": [], "answer_obj": [], "invalid": []}
+    found: dict[str, list[Any]] = {"answer": [], "answer_set": [], "answer_obj": [], "undefined": [], "invalid": []}
     for atom in models[0]:
         match = _ATOM.match(atom)
         if match:
@@ -145,6 +185,10 @@ def read_answer(verdict: Verdict) -> Verdict:
     if found["invalid"]:
         nodes = ", ".join(str(n) for n in sorted(found["invalid"]))
         return Verdict(Status.ERROR, message=f"unique: not exactly one object (node {nodes})", stats=verdict.stats)
+    if found["undefined"]:
+        nodes = ", ".join(str(n) for n in sorted(found["undefined"]))
+        message = f"undefined: an attribute stated twice or an added object's unknown attribute (node {nodes})"
+        return Verdict(Status.ERROR, message=message, stats=verdict.stats)
     if found["answer_set"] or not (found["answer"] or found["answer_obj"]):
         if found["answer"] or found["answer_obj"]:
             return Verdict(Status.ERROR, message="mixed answer kinds", stats=verdict.stats)

@@ -8,6 +8,10 @@ neither answered (:func:`~nesy.benchmarks.clevr.reference.same_outcome`).
 Probes add programs that may fail: each is a generated question's program asked about another,
 random scene, where its ``unique`` s often are not unique.
 
+CLEVR-Math-style questions are checked once more: their arithmetic (``"5 - 2 + 1"``) is evaluated
+by the sandboxed ``sympy`` backend and compared with their answers (``arithmetic`` in the report,
+:mod:`~nesy.benchmarks.clevr.math_check`).
+
 Example:
     >>> from nesy.executor import LocalExecutor
     >>> from nesy.benchmarks.clevr.questions import GenerationConfig, generate_questions
@@ -31,6 +35,7 @@ from nesy.verdict import Status, Verdict
 
 from .asp_executor import asp_jobs, read_answer
 from .dsl_executor import dsl_jobs
+from .math_check import check_arithmetic
 from .programs import Program, to_text
 from .questions import Question
 from .reference import SceneIndex, execute_reference, same_outcome
@@ -110,6 +115,9 @@ def check_executors(
     probe_dsl, probe_asp = runs["dsl"][n:], runs["asp"][n:]
     both_failed = sum(a.status is not Status.OK and b.status is not Status.OK for a, b in zip(probe_dsl, probe_asp))
     disagreements = [_disagreement(p, s, a, b) for (p, s), a, b, ok in zip(items + probes, runs["dsl"], runs["asp"], agree) if not ok]
+    started = time.perf_counter()
+    arithmetic = check_arithmetic(questions, pool)
+    arithmetic["seconds"] = time.perf_counter() - started
     return {
         "agreement": sum(agree[:n]) / n if n else 1.0,
         "n": n,
@@ -125,4 +133,5 @@ def check_executors(
         "seconds": {"dsl": runs["dsl_seconds"], "clingo": runs["asp_seconds"], "reference": reference_seconds},
         "disagreements": disagreements[:20],
         "n_disagreements": len(disagreements),
+        "arithmetic": arithmetic,
     }

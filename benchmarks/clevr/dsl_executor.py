@@ -31,10 +31,13 @@ from nesy.executor import Job
 from nesy.solvers.dsl import DSL, DSLSolver
 from nesy.verdict import Verdict
 
+from . import hypothetical as hyp
 from . import reference as ref
-from .programs import FUNCTIONS, Node, VALUE_TYPES, to_text
+from .hypothetical import Description
+from .programs import FUNCTIONS, MATH_FUNCTIONS, Node, VALUE_TYPES, to_text
 from .reference import SceneIndex
 from .scene_files import validate_scene
+from .vocab import NUMBERS
 
 #: Budget of one program (CLEVR programs take at most a few dozen steps).
 DSL_BUDGET = Budget(wall_seconds=2.0, memory_mb=512, max_steps=10_000, max_value_size=10_000)
@@ -160,32 +163,82 @@ def same_shape(obj: int) -> tuple[int, ...]:
     return ref.same_attr(_index(), obj, "shape")
 
 
+def subtract(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """The objects of ``a`` that are not in ``b``."""
+    return ref.subtract(a, b)
+
+
+def new(number: int) -> Description:
+    """A description of ``number`` objects to add, nothing known about them yet."""
+    return hyp.new_objects(number)
+
+
+def insert(objs: tuple[int, ...], description: Description) -> tuple[int, ...]:
+    """``objs`` plus the described objects."""
+    return hyp.insert(objs, description)
+
+
+def with_size(description: Description, value: str) -> Description:
+    """The described objects, their size known to be ``value``."""
+    return hyp.with_attr(description, "size", value)
+
+
+def with_color(description: Description, value: str) -> Description:
+    """The described objects, their color known to be ``value``."""
+    return hyp.with_attr(description, "color", value)
+
+
+def with_material(description: Description, value: str) -> Description:
+    """The described objects, their material known to be ``value``."""
+    return hyp.with_attr(description, "material", value)
+
+
+def with_shape(description: Description, value: str) -> Description:
+    """The described objects, their shape known to be ``value``."""
+    return hyp.with_attr(description, "shape", value)
+
+
 _IMPLS = {
     "scene": scene, "unique": unique, "relate": relate, "union": union, "intersect": intersect, "count": count,
     "exist": exist, "equal_integer": equal, "less_than": less_than, "greater_than": greater_than,
     **{f"equal_{attr}": equal for attr in ("size", "color", "material", "shape")},
     **{f.__name__: f for f in (filter_size, filter_color, filter_material, filter_shape, query_size, query_color,
-                               query_material, query_shape, same_size, same_color, same_material, same_shape)},
+                               query_material, query_shape, same_size, same_color, same_material, same_shape,
+                               subtract, new, insert, with_size, with_color, with_material, with_shape)},
 }
 
 
-def clevr_dsl() -> DSL:
-    """The typed DSL of CLEVR's modules, attribute values and relations."""
-    dsl = DSL("clevr")
+def clevr_dsl(math: bool = False) -> DSL:
+    """The typed DSL of CLEVR's modules, attribute values and relations.
+
+    Args:
+        math: Also the CLEVR-Math-style modules (:data:`~nesy.benchmarks.clevr.programs.MATH_FUNCTIONS`)
+            and the ``number`` constants (``two`` is 2). Off by default, so a learner of CLEVR's own
+            questions does not search them.
+
+    Example:
+        >>> sorted(set(clevr_dsl(math=True).primitives) - set(clevr_dsl().primitives))[:3], clevr_dsl(math=True).constants["two"].value
+        (['insert', 'new', 'subtract'], 2)
+    """
+    dsl = DSL("clevr-math" if math else "clevr")
     for name, signature in FUNCTIONS.items():
+        if name in MATH_FUNCTIONS and not math:
+            continue
         args = list(signature.inputs) + ([signature.value_input] if signature.value_input else [])
         dsl.primitive(name, args, signature.returns, _IMPLS[name], doc=(_IMPLS[name].__doc__ or "").strip())
     for value_type, values in VALUE_TYPES.items():
+        if value_type == "number" and not math:
+            continue
         for value in values:
-            dsl.constant(value, value_type, value)
+            dsl.constant(value, value_type, NUMBERS[value] if value_type == "number" else value)
     return dsl
 
 
 class ClevrDSLSolver(DSLSolver):
-    """The ``dsl`` backend over :func:`clevr_dsl`; a run's ``input`` is the scene dict."""
+    """The ``dsl`` backend over :func:`clevr_dsl` (math modules included); a run's ``input`` is the scene dict."""
 
     def __init__(self, *, max_trace: int = 100) -> None:
-        super().__init__(clevr_dsl(), max_depth=100, max_trace=max_trace)
+        super().__init__(clevr_dsl(math=True), max_depth=100, max_trace=max_trace)
 
     def execute(self, program: str, input: Any, budget: Budget) -> Verdict:
         """Check the scene, bind it for ``scene()`` and the other primitives, then run as the ``dsl`` backend does."""

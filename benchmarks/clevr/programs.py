@@ -9,11 +9,14 @@ being its last argument::
      {"function": "filter_color", "inputs": [0], "value_inputs": ["red"]},
      {"function": "count", "inputs": [1], "value_inputs": []}]      <->  count(filter_color(scene(), red))
 
-Types: ``objset`` (a set of objects), ``object`` (exactly one), ``int``, ``bool`` and the value
-types ``color``, ``shape``, ``size``, ``material``, ``relation``. :data:`FUNCTIONS` has every
+Types: ``objset`` (a set of objects), ``object`` (exactly one), ``int``, ``bool``,
+``description`` (objects a question adds) and the value types ``color``, ``shape``, ``size``,
+``material``, ``relation``, ``number``. :data:`FUNCTIONS` has every
 module of CLEVR: ``scene``, ``filter_<attr>``, ``unique``, ``relate``, ``union``, ``intersect``,
 ``count``, ``exist``, ``query_<attr>``, ``equal_<attr>``, ``equal_integer``, ``less_than``,
-``greater_than`` and ``same_<attr>``.
+``greater_than`` and ``same_<attr>``; and :data:`MATH_FUNCTIONS`, the few that CLEVR-Math-style
+questions need: ``subtract`` (set difference), ``new(number)`` and ``with_<attr>`` (a
+``description`` of objects to add) and ``insert`` (a set plus the described objects).
 
 Example:
     >>> program = from_text("count(filter_color(scene(), red))")
@@ -33,10 +36,10 @@ from typing import Any, Sequence
 from nesy.errors import NesyError, ProgramRejected
 from nesy.solvers.dsl.parser import Call, Literal, Name, parse
 
-from .vocab import ATTRIBUTES, RELATIONS
+from .vocab import ATTRIBUTES, NUMBERS, RELATIONS
 
 #: value type -> its values
-VALUE_TYPES: dict[str, tuple[str, ...]] = {**ATTRIBUTES, "relation": RELATIONS}
+VALUE_TYPES: dict[str, tuple[str, ...]] = {**ATTRIBUTES, "relation": RELATIONS, "number": tuple(NUMBERS)}
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,20 @@ def _functions() -> dict[str, Signature]:
     return table
 
 
-FUNCTIONS: dict[str, Signature] = _functions()
+def _math_functions() -> dict[str, Signature]:
+    table = {
+        "subtract": Signature(("objset", "objset"), None, "objset"),
+        "new": Signature((), "number", "description"),
+        "insert": Signature(("objset", "description"), None, "objset"),
+    }
+    for attr in ATTRIBUTES:
+        table[f"with_{attr}"] = Signature(("description",), attr, "description")
+    return table
+
+
+#: The modules CLEVR-Math-style questions add (see :mod:`~nesy.benchmarks.clevr.hypothetical`).
+MATH_FUNCTIONS: dict[str, Signature] = _math_functions()
+FUNCTIONS: dict[str, Signature] = {**_functions(), **MATH_FUNCTIONS}
 
 
 @dataclass(frozen=True)

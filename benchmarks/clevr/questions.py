@@ -29,6 +29,8 @@ from nesy.errors import NesyError
 
 from .balance import AnswerBalancer
 from .families import FAMILIES, Rejected, sample_program
+from .math_check import question_arithmetic
+from .math_families import MATH_FAMILIES, sample_math_program
 from .programs import Program, program_type, to_text
 from .reference import SceneIndex, answer_text
 from .scenes import SceneConfig, generate_scene
@@ -49,6 +51,8 @@ class Question:
         image_index: The scene it is about.
         text: An English phrasing (:mod:`~nesy.benchmarks.clevr.text`).
         split: The scenes' split name.
+        arithmetic: For a math family, the answer as an expression over counts
+            (:mod:`~nesy.benchmarks.clevr.math_check`); empty otherwise.
     """
 
     index: int
@@ -58,6 +62,7 @@ class Question:
     image_index: int
     text: str = ""
     split: str = "train"
+    arithmetic: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """CLEVR's question layout (answers written as CLEVR writes them), plus ``family``."""
@@ -70,6 +75,7 @@ class Question:
             "program": [node.to_json() for node in self.program],
             "answer": answer_text(self.answer),
             "family": self.family,
+            **({"arithmetic": self.arithmetic} if self.arithmetic else {}),
         }
 
 
@@ -84,7 +90,8 @@ class GenerationConfig:
         attempts: Refused draws on one scene before moving to the next.
         max_scene_switches: Scenes tried for one question before giving up (a :class:`NesyError`).
         max_share: Answer cap for many-valued answer types (see :class:`AnswerBalancer`).
-        families: Families taking turns.
+        families: Families taking turns (CLEVR's nine and the CLEVR-Math-style
+            :data:`~nesy.benchmarks.clevr.math_families.MATH_FAMILIES`).
         scenes: How scenes are drawn.
         split: Split name written into scenes and questions.
     """
@@ -100,9 +107,9 @@ class GenerationConfig:
     split: str = "train"
 
     def __post_init__(self) -> None:
-        unknown = [f for f in self.families if f not in FAMILIES]
+        unknown = [f for f in self.families if f not in FAMILIES + MATH_FAMILIES]
         if unknown or not self.families:
-            raise NesyError(f"unknown question families {unknown} (known: {', '.join(FAMILIES)})")
+            raise NesyError(f"unknown question families {unknown} (known: {', '.join(FAMILIES + MATH_FAMILIES)})")
         if self.n_questions < 0 or self.questions_per_scene < 1 or self.attempts < 1:
             raise NesyError("n_questions must be >= 0, questions_per_scene and attempts >= 1")
 
@@ -126,12 +133,13 @@ def generate_questions(config: GenerationConfig) -> tuple[list[dict[str, Any]], 
     draws = 0
     for i in range(config.n_questions):
         family = config.families[i % len(config.families)]
+        sample = sample_math_program if family in MATH_FAMILIES else sample_program
         found = None
         for _ in range(config.max_scene_switches):
             for _ in range(config.attempts):
                 draws += 1
                 try:
-                    program, answer = sample_program(family, index, rng)
+                    program, answer = sample(family, index, rng)
                 except Rejected as exc:
                     rejected[exc.reason] += 1
                     continue
@@ -152,12 +160,13 @@ def generate_questions(config: GenerationConfig) -> tuple[list[dict[str, Any]], 
         if not asked:
             scenes.append(scene)
         asked.add(text)
-        questions.append(Question(i, family, program, answer, scene["image_index"], question_text(program, rng), config.split))
+        sums = question_arithmetic(program, index) if family in MATH_FAMILIES else ""
+        questions.append(Question(i, family, program, answer, scene["image_index"], question_text(program, rng), config.split, sums))
         if len(asked) >= config.questions_per_scene:
             scene, index, asked = fresh()
     stats = {
         "draws": draws,
-        "rejected": {reason: rejected[reason] for reason in ("unique", "degenerate", "duplicate", "balance")},
+        "rejected": {reason: rejected[reason] for reason in ("unique", "degenerate", "empty", "duplicate", "balance")},
         "per_family": dict(Counter(q.family for q in questions)),
         "scenes": len(scenes),
         "answer_shares": balancer.shares(),

@@ -8,7 +8,9 @@ The semantics are those of CLEVR's ``question_engine.py``:
 * ``relate(o, rel)`` is ``relationships[rel][o]``: the objects that are ``rel`` of ``o``;
 * ``same_<attr>(o)`` is the *other* objects sharing ``o``'s value (never ``o`` itself);
 * ``union``/``intersect`` are set operations; ``count`` is the size, ``exist`` non-emptiness;
-* ``query_<attr>`` reads a value; ``equal_*``, ``less_than``, ``greater_than`` compare.
+* ``query_<attr>`` reads a value; ``equal_*``, ``less_than``, ``greater_than`` compare;
+* the CLEVR-Math-style modules: ``subtract`` is set difference, ``new``/``with_<attr>``/``insert``
+  add described objects (:mod:`~nesy.benchmarks.clevr.hypothetical`).
 
 Object sets are sorted tuples of object indices (lists in answers), an object is its index.
 
@@ -30,8 +32,9 @@ from typing import Any, Sequence
 
 from nesy.verdict import Status, Verdict
 
+from .hypothetical import Undefined, added_attribute, insert, is_added, new_objects, with_attr
 from .programs import Node
-from .vocab import ATTRIBUTES, RELATIONS
+from .vocab import ATTRIBUTES, NUMBERS, RELATIONS
 
 
 class InvalidProgram(Exception):
@@ -66,7 +69,7 @@ def all_objects(index: SceneIndex) -> tuple[int, ...]:
 def filter_attr(index: SceneIndex, objs: tuple[int, ...], attr: str, value: str) -> tuple[int, ...]:
     """``filter_<attr>``: the objects of ``objs`` whose ``attr`` is ``value``."""
     values = index.attributes[attr]
-    return tuple(o for o in objs if values[o] == value)
+    return tuple(o for o in objs if (added_attribute(o, attr) if is_added(o) else values[o]) == value)
 
 
 def unique(objs: tuple[int, ...]) -> int:
@@ -77,8 +80,8 @@ def unique(objs: tuple[int, ...]) -> int:
 
 
 def relate(index: SceneIndex, obj: int, rel: str) -> tuple[int, ...]:
-    """``relate``: the objects that are ``rel`` of ``obj``."""
-    return index.relations[rel][obj]
+    """``relate``: the objects that are ``rel`` of ``obj`` (none for an added object: it has no position)."""
+    return () if is_added(obj) else index.relations[rel][obj]
 
 
 def union(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -92,14 +95,20 @@ def intersect(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def query(index: SceneIndex, obj: int, attr: str) -> str:
-    """``query_<attr>``: the value of ``attr`` of ``obj``."""
-    return index.attributes[attr][obj]
+    """``query_<attr>``: the value of ``attr`` of ``obj`` (:class:`InvalidProgram` if an added object's is unknown)."""
+    if not is_added(obj):
+        return index.attributes[attr][obj]
+    value = added_attribute(obj, attr)
+    if value is None:
+        raise InvalidProgram(f"query_{attr}: the {attr} of an added object is unknown")
+    return value
 
 
 def same_attr(index: SceneIndex, obj: int, attr: str) -> tuple[int, ...]:
-    """``same_<attr>``: the other objects (never ``obj``) whose ``attr`` equals ``obj``'s."""
+    """``same_<attr>``: the other scene objects (never ``obj``) whose ``attr`` equals ``obj``'s."""
     values = index.attributes[attr]
-    return tuple(j for j in range(index.n) if j != obj and values[j] == values[obj])
+    mine = added_attribute(obj, attr) if is_added(obj) else values[obj]
+    return tuple(j for j in range(index.n) if j != obj and values[j] == mine)
 
 
 def apply(index: SceneIndex, node: Node, args: Sequence[Any]) -> Any:
@@ -132,6 +141,28 @@ def apply(index: SceneIndex, node: Node, args: Sequence[Any]) -> Any:
         return query(index, args[0], attr)
     if kind == "same":
         return same_attr(index, args[0], attr)
+    return _apply_math(node, args)
+
+
+def subtract(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """``subtract``: the objects of ``a`` that are not in ``b``."""
+    drop = set(b)
+    return tuple(o for o in a if o not in drop)
+
+
+def _apply_math(node: Node, args: Sequence[Any]) -> Any:
+    fn = node.function
+    try:
+        if fn == "subtract":
+            return subtract(args[0], args[1])
+        if fn == "new":
+            return new_objects(NUMBERS[node.value_inputs[0]])
+        if fn == "insert":
+            return insert(args[0], args[1])
+        if fn.startswith("with_"):
+            return with_attr(args[0], fn[len("with_"):], node.value_inputs[0])
+    except Undefined as exc:
+        raise InvalidProgram(str(exc)) from None
     raise ValueError(f"unknown function {fn!r}")
 
 

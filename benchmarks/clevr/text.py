@@ -4,7 +4,10 @@ This is a first step towards CLEVR's natural-language templates: every program t
 generate gets an English question (``How many large things are left of the metal sphere?``),
 with a random choice among two or three phrasings of the top module and among synonyms
 (thing/object, sphere/ball, cube/block, large/big, small/tiny, metal/metallic/shiny,
-rubber/matte). CLEVR's own template files (with their constraints on redundant descriptions)
+rubber/matte, 2/two). CLEVR-Math-style programs (:mod:`~nesy.benchmarks.clevr.math_families`)
+read "Subtract all red cubes. Add 2 large spheres. How many spheres are there?", each step
+with a few phrasings ("Remove all ...", "Take away all ...", "Add 2 more ...", "How many ... are
+left?", "... remain?"). CLEVR's own template files (with their constraints on redundant descriptions)
 could replace it without touching programs or executors.
 
 Example:
@@ -12,6 +15,9 @@ Example:
     >>> from nesy.benchmarks.clevr.programs import from_text
     >>> question_text(from_text("count(filter_color(relate(unique(filter_shape(scene(), sphere)), left), red))"), random.Random(1))
     'What number of red things are to the left of the sphere?'
+    >>> question_text(from_text("count(filter_shape(insert(subtract(scene(), filter_shape(filter_color(scene(), red), cube)), "
+    ...                         "with_shape(with_size(new(two), large), sphere)), sphere))"), random.Random(0))
+    'Subtract all red blocks. Add two more big balls. How many balls are there now?'
 """
 
 from __future__ import annotations
@@ -19,7 +25,11 @@ from __future__ import annotations
 import random
 from typing import Sequence
 
+from .math_families import is_math, read_math_program
 from .programs import Node
+from .vocab import NUMBERS
+
+NUMBER_NAMES = {value: name for name, value in NUMBERS.items()}
 
 SYNONYMS = {
     "thing": ("thing", "object"),
@@ -30,6 +40,10 @@ SYNONYMS = {
     "small": ("small", "tiny"),
     "metal": ("metal", "metallic", "shiny"),
     "rubber": ("rubber", "matte"),
+    "one": ("1", "one"),
+    "two": ("2", "two"),
+    "three": ("3", "three"),
+    "four": ("4", "four"),
 }
 RELATION_WORDS = {"left": ("left of", "to the left of"), "right": ("right of", "to the right of"), "front": ("in front of",), "behind": ("behind",)}
 
@@ -74,10 +88,35 @@ class _Renderer:
     def object(self, i: int) -> str:
         return "the " + self.noun_phrase(self.program[i].inputs[0], plural=False)
 
+    def math_question(self) -> str:
+        """CLEVR-Math style: one sentence per subtraction or addition, then the count."""
+        pick = self.rng.choice
+        sentences = []
+        for step in read_math_program(self.program).steps:
+            if step[0] == "subtract":
+                phrase = self.description(step[1], plural=True)
+                sentences.append(pick(("Subtract all {p}.", "Remove all {p}.", "Take away all {p}.")).format(p=phrase))
+            else:
+                number, phrase = self.word(NUMBER_NAMES[step[1]]), self.description(step[2], plural=step[1] > 1)
+                sentences.append(pick(("Add {n} {p}.", "Add {n} more {p}.", "Put {n} {p} in the scene.")).format(n=number, p=phrase))
+        asked = self.noun_phrase(self.program[-1].inputs[0], True)
+        if any(s.startswith(("Add", "Put")) for s in sentences):
+            ask = ("How many {p} are there?", "How many {p} exist?", "How many {p} are there now?", "What number of {p} are there?")
+        else:
+            ask = ("How many {p} are left?", "How many {p} remain?", "What number of {p} are left?", "How many {p} are there now?")
+        return " ".join(sentences + [pick(ask).format(p=asked)])
+
+    def description(self, attrs: dict[str, str], plural: bool) -> str:
+        """Adjectives and noun for attribute values (``large red cubes``)."""
+        words = [self.word(attrs[a]) for a in ("size", "color", "material") if a in attrs]
+        return " ".join(words + [self.word(attrs.get("shape", "thing")) + ("s" if plural else "")])
+
     def question(self) -> str:
         last = self.program[-1]
         fn, ins = last.function, last.inputs
         pick = self.rng.choice
+        if is_math(self.program):
+            return self.math_question()
         if fn == "count" and self.program[ins[0]].function == "union":
             a, b = self.program[ins[0]].inputs
             return pick(("How many things are {a} or {b}?", "How many things are either {a} or {b}?")).format(

@@ -32,6 +32,9 @@ MATERIALS = ("rubber", "metal")
 ATTRIBUTES: dict[str, tuple[str, ...]] = {"size": SIZES, "color": COLORS, "material": MATERIALS, "shape": SHAPES}
 
 RELATIONS = ("left", "right", "front", "behind")
+
+#: How many objects a CLEVR-Math-style question may add ("Add two cubes"): number name -> value.
+NUMBERS: dict[str, int] = {"one": 1, "two": 2, "three": 3, "four": 4}
 INVERSE = {"left": "right", "right": "left", "front": "behind", "behind": "front"}
 
 #: CLEVR's object radii (half the side of a cube): the z coordinate of an object's centre.

@@ -25,9 +25,9 @@ def test_options_have_defaults_and_bad_ones_are_named():
             options_of(BenchConfig(options=bad))
 
 
-def test_unknown_splits_and_the_math_split_are_refused_clearly():
-    with pytest.raises(NesyError, match="math split has no learning run"):
-        run_suite(ClevrSuite(), BenchConfig(split="math", quick=True))
+def test_unknown_splits_and_math_on_pictures_are_refused_clearly():
+    with pytest.raises(NesyError, match="--images has no math split"):
+        run_suite(ClevrSuite(), BenchConfig(split="math", quick=True, options={"images": 1}))
     with pytest.raises(NesyError, match="no split 'val'"):
         run_suite(ClevrSuite(), BenchConfig(split="val"))
 
@@ -51,7 +51,8 @@ def test_the_executor_check_reports_agreement_throughput_and_required_fields(spl
     assert set(REQUIRED_FIELDS) <= set(results)
     assert results["accuracy"] == results["agreement"] == 1.0
     assert results["n"] == results["n_test"] == 45 and results["n_train"] == 0 and results["train_seconds"] == 0
-    assert sum(f["n"] for f in results["per_family"].values()) == 45 and len(results["per_family"]) == 9
+    assert sum(f["n"] for f in results["per_family"].values()) == 45 and len(results["per_family"]) == 14  # 9 + 5 math
+    assert results["arithmetic"]["agreement"] == 1.0 and results["arithmetic"]["n"] == 15  # 3 of each math family
     assert results["throughput"]["dsl_per_second"] > 0 and results["throughput"]["clingo_per_second"] > 0
     assert results["probes"]["n"] == 20 and results["workers"] == 2
     json.dumps(results)  # the results file can be written
