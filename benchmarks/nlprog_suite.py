@@ -12,7 +12,9 @@ problem per round), ``per_sentence`` (fragments beam-searched per sentence), ``c
 sentences the writer reads), ``monitor`` (test problems scored after each round, for the curve),
 ``direct_steps``, ``d_model``, ``layers``, ``baselines`` (0 skips both), ``threads`` (torch CPU threads,
 default 1: the solver workers use the other cores, and on a busy machine one thread was 30x faster
-than two), ``run_dir`` (resumable).
+than two), ``topics`` (1: a text's topic words read as one marker, :mod:`nesy.learn.topics`; the
+word-problems default), ``trust`` (nats a sentence's trained fragment is preferred by while searching,
+``WriterConfig.known_penalty``; word problems 6, else 0), ``run_dir`` (resumable).
 """
 
 from __future__ import annotations
@@ -34,14 +36,17 @@ from nesy.proposer.training import TrainConfig
 from nesy.suites import BenchConfig, integer_options
 
 DEFAULTS = {"n_train": 1000, "n_test": 500, "annotated": 20, "rounds": 6, "k": 32, "per_sentence": 6, "context": 0,
-            "monitor": 100, "direct_steps": 1500, "d_model": 128, "layers": 2, "baselines": 1, "threads": 1}
+            "monitor": 100, "direct_steps": 1500, "d_model": 128, "layers": 2, "baselines": 1, "threads": 1, "topics": 0,
+            "trust": 0}
 QUICK = {"n_train": 60, "n_test": 30, "annotated": 20, "rounds": 2, "k": 8, "per_sentence": 3, "context": 0,
-         "monitor": 0, "direct_steps": 30, "d_model": 128, "layers": 2, "baselines": 1, "threads": 1}
-LEAST = {"annotated": 0, "context": 0, "monitor": 0, "baselines": 0}  #: may be 0; the others must be >= 1
+         "monitor": 0, "direct_steps": 30, "d_model": 128, "layers": 2, "baselines": 1, "threads": 1, "topics": 0,
+         "trust": 0}
+LEAST = {"annotated": 0, "context": 0, "monitor": 0, "baselines": 0, "topics": 0, "trust": 0}  #: may be 0; the others must be >= 1
 
 
-def _options(name: str, config: BenchConfig) -> dict[str, Any]:
-    options = integer_options(name, config, DEFAULTS, QUICK, LEAST, extra=("run_dir",))
+def _options(name: str, config: BenchConfig, own: dict[str, int] | None = None) -> dict[str, Any]:
+    own = own or {}
+    options = integer_options(name, config, {**DEFAULTS, **own}, {**QUICK, **own}, LEAST, extra=("run_dir",))
     if options["annotated"] > 20:
         raise NesyError(f"{name}: --set annotated= is at most 20 (annotated programs are the scarce supervision)")
     return options
@@ -57,11 +62,13 @@ def _learn_config(options: dict[str, Any], seed: int) -> TextProgramConfig:
                         max_positions=512, seed=seed)
     return TextProgramConfig(
         rounds=options["rounds"], k=options["k"],
-        writer=WriterConfig(per_sentence=options["per_sentence"], context=options["context"]),
+        writer=WriterConfig(per_sentence=options["per_sentence"], context=options["context"],
+                            known_penalty=float(options["trust"])),
         model=model,
         train=TrainConfig(batch_size=32, warmup_steps=20, target_accuracy=1.0, label_smoothing=0.1, seed=seed),
         budget=Budget(wall_seconds=5.0, memory_mb=1024),
-        baselines=bool(options["baselines"]), direct_steps=options["direct_steps"], monitor=options["monitor"], seed=seed,
+        baselines=bool(options["baselines"]), direct_steps=options["direct_steps"], monitor=options["monitor"],
+        topic_words=bool(options["topics"]), seed=seed,
     )
 
 
@@ -79,9 +86,10 @@ class NlProgSuite:
     name = "nlprog"
     description = ""
     splits = ("iid", "hard")
+    own_defaults: dict[str, int] = {}  #: the suite's own defaults over DEFAULTS and QUICK
 
     def run(self, config: BenchConfig, progress: Progress) -> dict[str, Any]:
-        options = _options(self.name, config)
+        options = _options(self.name, config, self.own_defaults)
         torch.set_num_threads(options["threads"])
         started = time.perf_counter()
         data = load(self.name, config.split, options["n_train"], options["n_test"], config.seed)
@@ -121,6 +129,7 @@ class KinshipSuite(NlProgSuite):
 class WordProblemsSuite(NlProgSuite):
     name = "wordproblems"
     description = "templated arithmetic/algebra word problems -> SymPy equations, writer self-trained from <= 20 programs"
+    own_defaults = {"topics": 1, "trust": 6}  # a story's item word ("apples") reads as one marker
 
 
 __all__ = ["KinshipSuite", "PuzzlesSuite", "WordProblemsSuite"]

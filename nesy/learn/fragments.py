@@ -18,10 +18,13 @@ from that program; nor does an empty fragment of a sampled program (dropping it 
 so only annotated programs teach that a sentence says nothing.
 
 Besides the beam, each sentence gets a few *edits* of its beam fragments, at ``edit_penalty`` nats
-below the fragment edited, and a slotted sentence never trained on also gets the fragments of the
-``neighbours`` trained sentences most like it (shared tokens), and their edits: two slots swapped (who did what to whom), or one program word replaced by a word of the
-sentence that programs use elsewhere (``sister`` → ``wife`` when the sentence says "wife"). They let
-self-training reach fragments the model does not yet rank high; the checker decides.
+below the fragment edited, and a slotted sentence never trained on also gets the ``neighbours``
+distinct fragments of the trained sentences most like it (shared tokens), and their edits: two slots
+swapped (who did what to whom), or one program word replaced by a word of the sentence that programs
+use elsewhere (``sister`` → ``wife`` when the sentence says "wife"). An edit that changes the
+operators must leave a fragment whose operators some training fragment has (``a = a - b`` may become
+``a = a + b``, never ``a * a - b``). They let self-training reach fragments the model does not yet
+rank high; the checker decides.
 
 Because the writer only ever reads one sentence (plus context), it handles texts longer than any it
 was trained on; because names are slots, it copies names it never saw.
@@ -50,9 +53,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from nesy.learn.edits import IDENT, edits, operators, unused_slots
+from nesy.learn.edits import IDENT, OPERATOR, edits, operators, unused_slots
 from nesy.learn.kbest import k_best
 from nesy.learn.slots import SlotCopier
+from nesy.learn.topics import TopicWords
 from nesy.proposer.protocol import Candidate, FitReport
 from nesy.proposer.seq2seq import Seq2SeqConfig, Seq2SeqProposer
 
@@ -81,13 +85,16 @@ class WriterConfig:
         separator: Between sentences in an input text and between fragments in a program.
         edits: Also propose edits of each sentence's best fragment (slot swaps, word substitutions).
         edit_penalty: How far below the best fragment an edit is scored, in nats.
-        neighbours: Trained sentences whose fragments an unseen sentence also gets (with their edits).
+        neighbours: Distinct fragments of the most similar trained sentences an unseen sentence also gets (with their edits).
         score_edits: An edit (or borrowed fragment) is scored by the better of ``edit_penalty`` below its
             origin and the model's own log-probability of it, so the edits the model finds likely come first.
         unused_slot_penalty: While searching (``k`` > 1), nats off a fragment per slot of its sentence it
             does not mention, applied when at least ``covering_share`` of the training fragments mention
             every slot of theirs (the best single program, ``k`` = 1, is the model's own).
         covering_share: See ``unused_slot_penalty``.
+        known_penalty: While searching (``k`` > 1), nats off every fragment of a sentence trained on other
+            than the one it was fitted on (0: none), so that the search spends its ``k`` programs on the
+            sentences the writer has not learned yet.
         list_words: Copy a word that a list of words in the same text names (``SlotCopier.list_words``)
             as a slot, like a name.
     """
@@ -105,7 +112,12 @@ class WriterConfig:
     score_edits: bool = True
     unused_slot_penalty: float = 6.0
     covering_share: float = 0.95
+    known_penalty: float = 0.0
     list_words: bool = True
+
+
+def _operator_shape(fragment: str) -> tuple[str, ...]:
+    return tuple(sorted(OPERATOR.findall(fragment)))
 
 
 def join_fragments(fragments: Sequence[str], separator: str = "\n") -> str:
@@ -123,13 +135,14 @@ class FragmentWriter:
         device: Where the model runs (None: CUDA when present).
         memory_path: A JSON Lines file where ``fit`` keeps the fragments of the programs it trained
             on (read back at start), so that a run resumed from its trace store can use them.
+        topics: Topic-word counts (:mod:`nesy.learn.topics`); a text's topic words read as one marker.
     """
 
     def __init__(
         self, copier: SlotCopier, model_config: Seq2SeqConfig | None = None, config: WriterConfig = WriterConfig(),
-        device: Any = None, memory_path: str | Path | None = None,
+        device: Any = None, memory_path: str | Path | None = None, topics: TopicWords | None = None,
     ) -> None:
-        self.copier, self.config = copier, config
+        self.copier, self.config, self.topics = copier, config, topics
         model_config = replace(model_config or Seq2SeqConfig(), split=SPLIT, joiner="")
         self.model = Seq2SeqProposer(model_config, device=device)
         self._fragments: dict[tuple[str, str], tuple[str, ...]] = {}  # (text, program) -> fragments
@@ -137,6 +150,8 @@ class FragmentWriter:
         self.last_fit: FitReport | None = None
         self.program_words: set[str] = set()  # identifiers seen in training fragments and verified programs
         self.program_operators: set[str] = set()  # one-character operators seen in training fragments
+        #: the operators of each training fragment, sorted (``a = a - b*c``: ``('*', '-', '=')``)
+        self.operator_shapes: set[tuple[str, ...]] = set()
         self.covers_slots = False  # whether every training fragment mentions every slot of its sentence
         self.known: dict[str, str] = {}  # slotted sentence -> slotted fragment, of the last fit
         #: (text, program) pairs -> whether each verifies; None: every fragment of a verified program votes
@@ -158,6 +173,9 @@ class FragmentWriter:
     def reading(self, sentences: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
         """What the model reads for each sentence (slotted, with context) and its slot values."""
         out = []
+        if self.topics is not None:  # a story's topic word reads as one marker, whatever it is
+            topic = self.topics.of(sentences)
+            sentences = [self.topics.mark(sentence, topic) for sentence in sentences]
         words = self.copier.list_words(sentences) if self.config.list_words else frozenset()
         for i, sentence in enumerate(sentences):
             context, slots = "", ()
@@ -193,7 +211,8 @@ class FragmentWriter:
         """
         readings = [self.reading(self.sentences(text)) for text in inputs]
         unique = sorted({source for reading in readings for source, _ in reading})
-        width = max(1, self.config.per_sentence if k > 1 else 1)
+        # two beams even for the best program alone: the best fragment may name a slot its sentence lacks
+        width = max(1, self.config.per_sentence if k > 1 else min(2, self.config.per_sentence))
         proposals = dict(zip(unique, self.model.propose(unique, width, sample=False))) if unique else {}
         if self.config.edits and k > 1:
             proposals = {source: self._with_edits(source, found) for source, found in proposals.items()}
@@ -233,13 +252,21 @@ class FragmentWriter:
             >>> writer.edits("⟨1⟩ fears ⟨2⟩.", "likes(⟨1l⟩,⟨2l⟩).")
             ['likes(⟨2l⟩,⟨1l⟩).', 'fears(⟨1l⟩,⟨2l⟩).']
         """
-        return edits(source, fragment, self.program_words, self.program_operators)
+        found = edits(source, fragment, self.program_words, self.program_operators)
+        if not self.operator_shapes:
+            return found
+        own = _operator_shape(fragment)  # an edit that changes the operators must give a shape training fragments have
+        return [e for e in found if _operator_shape(e) in (own, *self.operator_shapes)]
 
     def _penalised(self, source: str, found: list[Candidate]) -> list[Candidate]:
-        """Fragments that leave slots of their sentence unused ranked lower, when training fragments (almost) never do."""
-        if not self.covers_slots:
+        """Fragments that leave slots of their sentence unused ranked lower, when training fragments (almost) never do;
+        with ``known_penalty``, any fragment but the one a trained sentence was fitted on ranked lower too."""
+        known = self.known.get(source) if self.config.known_penalty else None
+        if not self.covers_slots and known is None:
             return found
-        ranked = [Candidate(c.program, c.logprob - self.config.unused_slot_penalty * unused_slots(source, c.program))
+        unused = self.config.unused_slot_penalty if self.covers_slots else 0.0
+        ranked = [Candidate(c.program, c.logprob - unused * unused_slots(source, c.program)
+                            - (self.config.known_penalty if known is not None and c.program != known else 0.0))
                   for c in found]
         return sorted(ranked, key=Candidate.sort_key)
 
@@ -247,11 +274,14 @@ class FragmentWriter:
         if not found:
             return found
         best: dict[str, float] = {c.program: c.logprob for c in found}
-        top = found[0].logprob
+        # below the model's best, or below a fair guess when even its best is a poor one
+        top = max(found[0].logprob, -self.config.edit_penalty)
         if source not in self.known:  # an unseen sentence shape: try what the most similar known ones say
             for target in self._neighbours(source):
                 best.setdefault(target, top - self.config.edit_penalty)
-            found = [Candidate(p, lp) for p, lp in best.items()]
+            found = sorted((Candidate(p, lp) for p, lp in best.items()), key=Candidate.sort_key)
+        elif self.config.known_penalty:  # what it was fitted on stays a candidate (the others get the penalty)
+            best.setdefault(self.known[source], top)
         for candidate in found:  # edits of every candidate, each scored below its own
             for edit in self.edits(source, candidate.program):
                 if edit not in best:
@@ -289,14 +319,15 @@ class FragmentWriter:
         }
 
     def _neighbours(self, source: str) -> list[str]:
-        """Fragments of the trained sentences sharing the most tokens with ``source``."""
+        """The ``neighbours`` distinct fragments of the trained sentences sharing the most tokens with ``source``
+        (many similar sentences often share one fragment: the next distinct one is what the search needs)."""
         tokens = set(self.model.vocab.split(source))
         scored = sorted(
             ((len(tokens & set(self.model.vocab.split(other))) / len(tokens | set(self.model.vocab.split(other))), target)
              for other, target in self.known.items()),
             key=lambda pair: -pair[0],
         )
-        return list(dict.fromkeys(target for _, target in scored[: self.config.neighbours]))
+        return list(dict.fromkeys(target for _, target in scored))[: self.config.neighbours]
 
     def training_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         """(slotted sentence, slotted fragment) pairs of verified programs, the most voted per sentence."""
@@ -333,6 +364,7 @@ class FragmentWriter:
         self.program_words.update(w for _, target in examples for w in IDENT.findall(target))
         self.program_words.update(w for _, program in pairs for w in IDENT.findall(program))
         self.program_operators.update(op for _, target in examples for op in operators(target))
+        self.operator_shapes.update(_operator_shape(target) for _, target in examples)
         covered = sum(unused_slots(source, target) == 0 for source, target in examples)
         self.covers_slots = covered >= self.config.covering_share * len(examples)
         self.known = dict(examples)

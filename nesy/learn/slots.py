@@ -43,8 +43,9 @@ from typing import Iterable
 
 from nesy.learn.lists import JOIN, expand_repeats, find_lists, mark_repeats
 
-#: Tokens of a sentence: slot markers, numbers, words, single punctuation marks.
-WORD = re.compile(r"⟨\w+⟩|\d+(?:\.\d+)?|\w+|[^\w\s]")
+#: Tokens of a sentence: slot markers, numbers (``-4`` is one token when its minus sign is not between
+#: two words: "is -4.", but "4-fold" and "5 - 3" are not), words, single punctuation marks.
+WORD = re.compile(r"⟨\w+⟩|(?:(?<![\w⟩.])-)?\d+(?:\.\d+)?|\w+|[^\w\s]")
 SLOT = re.compile(r"⟨(\d+)(l?)⟩")
 
 
@@ -102,6 +103,8 @@ class SlotCopier:
             >>> copier.is_slot("Ann")
             True
         """
+        if token[:1] == "-" and token[1:2].isdigit():  # a negative number
+            return True
         if token.startswith("⟨") or not (token[:1].isalnum() or token[:1] == "_"):
             return False
         if any(ch.isdigit() for ch in token):

@@ -34,6 +34,7 @@ from nesy.learn.fragments import FragmentWriter, WriterConfig, join_fragments
 from nesy.learn.loop import LoopConfig, SelfTrainer
 from nesy.learn.slots import SlotCopier
 from nesy.learn.task import Item, Task
+from nesy.learn.topics import TopicWords
 from nesy.progress import NullProgress, Progress
 from nesy.proposer.arch import ModelConfig
 from nesy.proposer.seq2seq import Seq2SeqConfig
@@ -81,6 +82,8 @@ class TextProgramConfig:
         baselines: Measure the annotated-only writer and the direct answer predictor.
         direct_steps: Optimiser steps of the direct answer predictor.
         monitor: Test problems scored after every round (0: none); the per-round test curve.
+        topic_words: Read each text's topic words as one marker (:mod:`nesy.learn.topics`), counted on
+            the training texts and the annotated programs.
         seed: Seeds the models.
     """
 
@@ -95,6 +98,7 @@ class TextProgramConfig:
     baselines: bool = True
     direct_steps: int = 1500
     monitor: int = 0
+    topic_words: bool = False
     seed: int = 0
 
 
@@ -113,9 +117,10 @@ def _task(name: str, problems: Sequence[TextProblem], solver: Any) -> Task:
     return Task(name, items, solver, answer_text=lambda item: answer_text(item.answer))
 
 
-def _writer(copier: SlotCopier, config: TextProgramConfig, memory_path: Path | None = None) -> FragmentWriter:
+def _writer(copier: SlotCopier, config: TextProgramConfig, memory_path: Path | None = None,
+            topics: TopicWords | None = None) -> FragmentWriter:
     model = Seq2SeqConfig(model=config.model, train=config.train, batch_size=256, seed=config.seed)
-    return FragmentWriter(copier, model, config.writer, memory_path=memory_path)
+    return FragmentWriter(copier, model, config.writer, memory_path=memory_path, topics=topics)
 
 
 def _scores(scored: Evaluation) -> dict[str, Any]:
@@ -152,19 +157,21 @@ def learn_text_programs(
     run_dir = Path(run_dir)
     annotated = [p for p in train if p.fragments is not None]
     copier = SlotCopier.fitted(s for p in train for s in p.sentences)
+    topics = (TopicWords.fitted((p.sentences for p in train), (f for p in annotated for f in p.fragments))
+              if config.topic_words else None)
     train_task, test_task = _task("train", train, solver), _task("test", test, solver)
     results: dict[str, Any] = {"annotated_programs": len(annotated), "n_train": len(train), "n_test": len(test)}
     with make_executor(workers=workers) as pool:
         if config.baselines:  # (a) the same writer, annotated programs only
             started = time.perf_counter()
-            plain = _writer(copier, config)
+            plain = _writer(copier, config, topics=topics)
             plain.fit([(p.text, plain.remember(p.text, p.fragments)) for p in annotated])
             cache, pool.cache = pool.cache, None
             results["annotated_only"] = {**_scores(evaluate(plain, test_task, pool, config.budget)),
                                          "seconds": time.perf_counter() - started}
             pool.cache = cache
 
-        writer = _writer(copier, config, run_dir / "fragments.jsonl")
+        writer = _writer(copier, config, run_dir / "fragments.jsonl", topics)
         answers = {p.text: p.answer for p in train}
 
         def still_verifies(pairs: list[tuple[str, str]]) -> list[bool]:
