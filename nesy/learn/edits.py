@@ -9,7 +9,9 @@ which are right. All edits work on slotted text (``⟨1⟩ gives ⟨2⟩ to ⟨3
 * **word substitutions**: one program word replaced by a word of the sentence that programs use
   elsewhere (``sister`` → ``wife`` when the sentence says "wife");
 * **operator substitutions**: one one-character operator replaced by another that programs use
-  (``+`` → ``-``, ``<`` → ``>``).
+  (``+`` → ``-``, ``<`` → ``>``);
+* **number substitutions**: one number replaced by another that programs use, and so is a slot the
+  sentence does not have (a fragment borrowed from "number ⟨2⟩" for a sentence that says "third").
 
 :func:`unused_slots` counts the sentence's slots a fragment does not mention; the writer learns
 from its training pairs whether fragments mention every slot of their sentence and, if they do,
@@ -37,6 +39,9 @@ TARGET_SLOT = re.compile(r"⟨(\d+)(?:e?l?|z)⟩")
 #: name such as ``declare-const`` (a letter on either side)
 OPERATOR = re.compile(r"(?<=[\s\w⟩)(])(?!(?<=[A-Za-z]).[A-Za-z])[^\w\s()\[\]{}⟨⟩,.;:'\"](?=[\s\w⟨(])")
 
+#: a number literal (``2``, ``3.5``) or a number slot ``⟨i⟩`` (group 1: its index)
+NUMBER = re.compile(r"(?<![\w.⟨])\d+(?:\.\d+)?(?![\w.⟩])|⟨(\d+)⟩")
+
 
 def slots_of(source: str) -> set[int]:
     """The slot numbers a slotted sentence has (after the last context mark, if any)."""
@@ -58,12 +63,21 @@ def operators(fragment: str) -> set[str]:
     return set(OPERATOR.findall(fragment))
 
 
-def edits(source: str, fragment: str, program_words: set[str], program_operators: set[str]) -> list[str]:
-    """Slot swaps, slot fills, word and operator substitutions of ``fragment`` (distinct, in that order)."""
+def edits(
+    source: str, fragment: str, program_words: set[str], program_operators: set[str],
+    program_numbers: set[str] = frozenset(),
+) -> list[str]:
+    """Slot swaps, slot fills, word, operator and number substitutions of ``fragment`` (distinct, in that order).
+
+    Example:
+        >>> edits("Who is third?", "(= (pos answer) (- (+ n 1) ⟨1⟩))", set(), set(), {"1", "3"})
+        ['(= (pos answer) (- (+ n 3) ⟨1⟩))', '(= (pos answer) (- (+ n 1) 1))', '(= (pos answer) (- (+ n 1) 3))']
+    """
     out = []
     slots = sorted(slots_of(source))
     for i, j in itertools.combinations(slots, 2):
-        swapped = re.sub(rf"⟨({i}|{j})(l?)⟩", lambda m: f"⟨{j if m.group(1) == str(i) else i}{m.group(2)}⟩", fragment)
+        swapped = re.sub(rf"⟨({i}|{j})(e?l?|z)⟩", lambda m: f"⟨{j if m.group(1) == str(i) else i}{m.group(2)}⟩",
+                         fragment)  # list markers too: "⟨2⟩ (⟨1⟩ children)" borrows from "⟨1⟩ children: ⟨2⟩"
         if swapped != fragment:
             out.append(swapped)
     unused = set(slots) - {int(n) for n in TARGET_SLOT.findall(fragment)}
@@ -77,4 +91,19 @@ def edits(source: str, fragment: str, program_words: set[str], program_operators
     for match in OPERATOR.finditer(fragment):
         for new in sorted(program_operators - {match.group()}):
             out.append(fragment[: match.start()] + new + fragment[match.end() :])
+    for match in NUMBER.finditer(fragment):  # a number, or a slot the sentence lacks (a borrowed fragment)
+        if match.group(1) is not None and int(match.group(1)) in slots:
+            continue
+        for new in sorted(program_numbers - {match.group()}, key=lambda n: (len(n), n)):
+            out.append(fragment[: match.start()] + new + fragment[match.end() :])
     return [e for e in dict.fromkeys(out) if e != fragment]
+
+
+def numbers(fragment: str) -> set[str]:
+    """The number literals of a fragment (not slots, not parts of names).
+
+    Example:
+        >>> sorted(numbers("(assert (= (pos ⟨1l⟩) (- (+ n 1) 2)))"))
+        ['1', '2']
+    """
+    return {match.group() for match in NUMBER.finditer(fragment) if match.group(1) is None}

@@ -53,7 +53,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from nesy.learn.edits import IDENT, OPERATOR, edits, operators, unused_slots
+from nesy.learn.anchors import Vouch, anchored_choice, tally
+from nesy.learn.edits import IDENT, OPERATOR, edits, numbers, operators, unused_slots
 from nesy.learn.kbest import k_best
 from nesy.learn.slots import SlotCopier
 from nesy.learn.topics import TopicWords
@@ -97,6 +98,10 @@ class WriterConfig:
             sentences the writer has not learned yet.
         list_words: Copy a word that a list of words in the same text names (``SlotCopier.list_words``)
             as a slot, like a name.
+        anchored: Choose each sentence's training fragment by how anchored its programs are
+            (:mod:`nesy.learn.anchors`: trust spreads from the annotated programs), not by votes alone.
+        recall: A sentence trained on gets the fragment it was fitted on as its best one (a small model
+            does not always reproduce every training pair).
     """
 
     per_sentence: int = 3
@@ -114,6 +119,8 @@ class WriterConfig:
     covering_share: float = 0.95
     known_penalty: float = 0.0
     list_words: bool = True
+    anchored: bool = True
+    recall: bool = True
 
 
 def _operator_shape(fragment: str) -> tuple[str, ...]:
@@ -150,6 +157,7 @@ class FragmentWriter:
         self.last_fit: FitReport | None = None
         self.program_words: set[str] = set()  # identifiers seen in training fragments and verified programs
         self.program_operators: set[str] = set()  # one-character operators seen in training fragments
+        self.program_numbers: set[str] = set()  # number literals seen in training fragments
         #: the operators of each training fragment, sorted (``a = a - b*c``: ``('*', '-', '=')``)
         self.operator_shapes: set[tuple[str, ...]] = set()
         self.covers_slots = False  # whether every training fragment mentions every slot of its sentence
@@ -214,6 +222,8 @@ class FragmentWriter:
         # two beams even for the best program alone: the best fragment may name a slot its sentence lacks
         width = max(1, self.config.per_sentence if k > 1 else min(2, self.config.per_sentence))
         proposals = dict(zip(unique, self.model.propose(unique, width, sample=False))) if unique else {}
+        if self.config.recall:
+            proposals = {source: self._recalled(source, found) for source, found in proposals.items()}
         if self.config.edits and k > 1:
             proposals = {source: self._with_edits(source, found) for source, found in proposals.items()}
             if self.config.score_edits:
@@ -243,6 +253,13 @@ class FragmentWriter:
             out.append(list(candidates.values()))
         return out
 
+    def _recalled(self, source: str, found: list[Candidate]) -> list[Candidate]:
+        """A sentence trained on gets the fragment it was fitted on first, at the best score (the model may underfit)."""
+        target = self.known.get(source)
+        if target is None or not found or found[0].program == target:
+            return found
+        return [Candidate(target, found[0].logprob)] + [c for c in found if c.program != target]
+
     def edits(self, source: str, fragment: str) -> list[str]:
         """Edits of a (slotted) fragment for a (slotted) sentence (:func:`nesy.learn.edits.edits`).
 
@@ -252,7 +269,7 @@ class FragmentWriter:
             >>> writer.edits("⟨1⟩ fears ⟨2⟩.", "likes(⟨1l⟩,⟨2l⟩).")
             ['likes(⟨2l⟩,⟨1l⟩).', 'fears(⟨1l⟩,⟨2l⟩).']
         """
-        found = edits(source, fragment, self.program_words, self.program_operators)
+        found = edits(source, fragment, self.program_words, self.program_operators, self.program_numbers)
         if not self.operator_shapes:
             return found
         own = _operator_shape(fragment)  # an edit that changes the operators must give a shape training fragments have
@@ -331,22 +348,26 @@ class FragmentWriter:
 
     def training_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         """(slotted sentence, slotted fragment) pairs of verified programs, the most voted per sentence."""
-        votes: dict[str, Counter] = {}
         found = [(text, program, self._fragments_of(text, program)) for text, program in pairs]
         skipped = sum(fragments is None for _, _, fragments in found)
         found = [(text, program, fragments) for text, program, fragments in found if fragments is not None]
         unneeded = self._unneeded(found)
+        records = []
         for text, program, fragments in found:
-            weight = GOLD_WEIGHT if (text, program) in self._gold else 1
+            needed, seen = [], []
             for i, ((source, slots), fragment) in enumerate(zip(self.reading(self.sentences(text)), fragments)):
                 if (text, program, i) in unneeded:
-                    votes.setdefault(source, Counter())  # seen, but this program does not vouch for it
-                    continue
-                votes.setdefault(source, Counter())[self.copier.abstract_target(fragment, slots)] += weight
+                    seen.append(source)  # seen, but this program does not vouch for it
+                else:
+                    needed.append((source, self.copier.abstract_target(fragment, slots)))
+            weight = GOLD_WEIGHT if (text, program) in self._gold else 1
+            records.append(Vouch(tuple(needed), weight, tuple(seen)))
         if skipped:
             log.warning("%d verified program(s) skipped: their fragment per sentence is unknown", skipped)
+        if self.config.anchored:
+            return anchored_choice(records, GOLD_WEIGHT)
         out = []
-        for source, counts in votes.items():
+        for source, counts in tally(records).items():
             if not counts:
                 continue
             top = max(counts.values())
@@ -364,6 +385,7 @@ class FragmentWriter:
         self.program_words.update(w for _, target in examples for w in IDENT.findall(target))
         self.program_words.update(w for _, program in pairs for w in IDENT.findall(program))
         self.program_operators.update(op for _, target in examples for op in operators(target))
+        self.program_numbers.update(number for _, target in examples for number in numbers(target))
         self.operator_shapes.update(_operator_shape(target) for _, target in examples)
         covered = sum(unused_slots(source, target) == 0 for source, target in examples)
         self.covers_slots = covered >= self.config.covering_share * len(examples)
