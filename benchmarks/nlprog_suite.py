@@ -14,7 +14,10 @@ sentences the writer reads), ``monitor`` (test problems scored after each round,
 default 1: the solver workers use the other cores, and on a busy machine one thread was 30x faster
 than two), ``topics`` (1: a text's topic words read as one marker, :mod:`nesy.learn.topics`; the
 word-problems default), ``trust`` (nats a sentence's trained fragment is preferred by while searching,
-``WriterConfig.known_penalty``; word problems 6, else 0), ``run_dir`` (resumable).
+``WriterConfig.known_penalty``; word problems 6, else 0), ``fallback`` (a test problem gets the first of
+the writer's ``fallback`` best programs that the solver runs without an error, no answer shown; puzzles
+8, else 1), ``choose`` (1: the ``annotated`` problems are the ones that show the most sentence shapes,
+:mod:`nesy.learn.annotate`, else the first ones; puzzles 1), ``run_dir`` (resumable).
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from nesy.benchmarks.nlprog import Problem, load
 from nesy.benchmarks.seq_common import run_dir_for
 from nesy.budget import Budget
 from nesy.errors import NesyError
+from nesy.learn.annotate import choose_for_annotation
 from nesy.learn.fragments import WriterConfig
+from nesy.learn.slots import SlotCopier
 from nesy.learn.textprog import TextProblem, TextProgramConfig, learn_text_programs, rounds_plot
 from nesy.progress import Progress
 from nesy.proposer.arch import ModelConfig
@@ -37,11 +42,11 @@ from nesy.suites import BenchConfig, integer_options
 
 DEFAULTS = {"n_train": 1000, "n_test": 500, "annotated": 20, "rounds": 6, "k": 32, "per_sentence": 6, "context": 0,
             "monitor": 100, "direct_steps": 1500, "d_model": 128, "layers": 2, "baselines": 1, "threads": 1, "topics": 0,
-            "trust": 0}
+            "trust": 0, "fallback": 1, "choose": 0}
 QUICK = {"n_train": 60, "n_test": 30, "annotated": 20, "rounds": 2, "k": 8, "per_sentence": 3, "context": 0,
          "monitor": 0, "direct_steps": 30, "d_model": 128, "layers": 2, "baselines": 1, "threads": 1, "topics": 0,
-         "trust": 0}
-LEAST = {"annotated": 0, "context": 0, "monitor": 0, "baselines": 0, "topics": 0, "trust": 0}  #: may be 0; the others must be >= 1
+         "trust": 0, "fallback": 1, "choose": 0}
+LEAST = {"annotated": 0, "context": 0, "monitor": 0, "baselines": 0, "topics": 0, "trust": 0, "choose": 0}  #: may be 0; the others must be >= 1
 
 
 def _options(name: str, config: BenchConfig, own: dict[str, int] | None = None) -> dict[str, Any]:
@@ -67,7 +72,8 @@ def _learn_config(options: dict[str, Any], seed: int) -> TextProgramConfig:
         model=model,
         train=TrainConfig(batch_size=32, warmup_steps=20, target_accuracy=1.0, label_smoothing=0.1, seed=seed),
         budget=Budget(wall_seconds=5.0, memory_mb=1024),
-        baselines=bool(options["baselines"]), direct_steps=options["direct_steps"], monitor=options["monitor"],
+        baselines=bool(options["baselines"]), fallback=options["fallback"], direct_steps=options["direct_steps"],
+        monitor=options["monitor"],
         topic_words=bool(options["topics"]), seed=seed,
     )
 
@@ -94,7 +100,12 @@ class NlProgSuite:
         started = time.perf_counter()
         data = load(self.name, config.split, options["n_train"], options["n_test"], config.seed)
         data_seconds = time.perf_counter() - started
-        train = [_learner_view(p, i < options["annotated"]) for i, p in enumerate(data.train)]
+        if options["choose"]:  # annotate the problems that show the most sentence shapes (texts only)
+            copier = SlotCopier.fitted(s for p in data.train for s in p.sentences)
+            chosen = set(choose_for_annotation([p.sentences for p in data.train], options["annotated"], copier))
+        else:
+            chosen = set(range(options["annotated"]))
+        train = [_learner_view(p, i in chosen) for i, p in enumerate(data.train)]
         test = [_learner_view(p, False) for p in data.test]
         run_dir = run_dir_for(config, f"{self.name}-{config.split}")
         results = learn_text_programs(train, test, data.solver, run_dir, _learn_config(options, config.seed),
@@ -119,6 +130,7 @@ class NlProgSuite:
 class PuzzlesSuite(NlProgSuite):
     name = "puzzles"
     description = "ordering and logic-grid puzzles -> SMT-LIB on Z3 (unique answers), writer self-trained from <= 20 programs"
+    own_defaults = {"fallback": 8, "choose": 1}  # z3 refuses open or contradictory programs without the answer
 
 
 class KinshipSuite(NlProgSuite):

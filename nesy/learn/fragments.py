@@ -97,7 +97,8 @@ class WriterConfig:
             than the one it was fitted on (0: none), so that the search spends its ``k`` programs on the
             sentences the writer has not learned yet.
         list_words: Copy a word that a list of words in the same text names (``SlotCopier.list_words``)
-            as a slot, like a name.
+            as a slot, like a name; and read an opener that a text listing its names neither lists
+            nor says again as a word (``SlotCopier.unlisted_openers``: "Nobody is taller than ...").
         anchored: Choose each sentence's training fragment by how anchored its programs are
             (:mod:`nesy.learn.anchors`: trust spreads from the annotated programs), not by votes alone.
         recall: A sentence trained on gets the fragment it was fitted on as its best one (a small model
@@ -185,12 +186,13 @@ class FragmentWriter:
             topic = self.topics.of(sentences)
             sentences = [self.topics.mark(sentence, topic) for sentence in sentences]
         words = self.copier.list_words(sentences) if self.config.list_words else frozenset()
+        plain = self.copier.unlisted_openers(sentences) if self.config.list_words else frozenset()
         for i, sentence in enumerate(sentences):
             context, slots = "", ()
             for previous in sentences[max(0, i - self.config.context) : i]:
-                abstract, slots = self.copier.abstract(previous, slots, words)
+                abstract, slots = self.copier.abstract(previous, slots, words, plain)
                 context += abstract + CONTEXT_MARK
-            abstract, slots = self.copier.abstract(sentence, slots, words)
+            abstract, slots = self.copier.abstract(sentence, slots, words, plain)
             out.append((context + abstract, slots))
         return out
 

@@ -39,7 +39,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from nesy.learn.lists import JOIN, expand_repeats, find_lists, mark_repeats
 
@@ -118,18 +118,19 @@ class SlotCopier:
         return token not in self.inside and self.openers[token] >= max(3, 0.01 * self.texts)
 
     def abstract(
-        self, text: str, slots: tuple[str, ...] = (), words: frozenset[str] = frozenset()
+        self, text: str, slots: tuple[str, ...] = (), words: frozenset[str] = frozenset(),
+        plain: frozenset[str] = frozenset(),
     ) -> tuple[str, tuple[str, ...]]:
         """``text`` with slot tokens replaced by ``⟨i⟩``; returns it and the slot values.
 
         ``slots`` continues an earlier numbering (so a context sentence and the sentence share it).
         ``words`` are copied like names too (e.g. the items of a list of words elsewhere in the text,
-        :func:`list_words`).
+        :func:`list_words`); ``plain`` tokens are never slots (:func:`unlisted_openers`).
         """
         values = list(slots)
         matches = list(WORD.finditer(text))
         tokens = [m.group() for m in matches]
-        is_slot = lambda token: token in words or self.is_slot(token)  # noqa: E731
+        is_slot = lambda token: token not in plain and (token in words or self.is_slot(token))  # noqa: E731
         is_name = lambda token: is_slot(token) and not any(ch.isdigit() for ch in token)  # noqa: E731
         lists = {start: (end, items) for start, end, items in find_lists(tokens, is_name)}
         out, last, i = [], 0, 0
@@ -172,6 +173,31 @@ class SlotCopier:
                 if all(item.islower() for item in items):
                     found.update(items)
         return frozenset(found)
+
+    def unlisted_openers(self, sentences: Sequence[str]) -> frozenset[str]:
+        """Sentence openers of a text that lists its names but does not list these, nor say them again.
+
+        A capitalised word that starts a few training sentences and never appears inside one ("Nobody
+        is taller than Evan.") is a name or a word; in a text that lists its people ("Ann, Bob and Cy
+        ...") and says it nowhere else, it is a word. Texts without a list of names get none.
+
+        Example:
+            >>> copier = SlotCopier.fitted(["Nobody is late.", "Nobody is here.", "Nobody waits.", "Ann sees Bob."])
+            >>> copier.texts = 1000  # three openers among many texts: too rare to be a word by counts alone
+            >>> copier.unlisted_openers(["Ann, Bob and Cy sing.", "Nobody is taller than Bob."])
+            frozenset({'Nobody'})
+            >>> copier.unlisted_openers(["Nobody is taller than Bob."])  # no list of names: no evidence
+            frozenset()
+        """
+        tokens = [WORD.findall(sentence) for sentence in sentences]
+        is_name = lambda token: self.is_slot(token) and not any(ch.isdigit() for ch in token)  # noqa: E731
+        listed = {item for found in tokens for _, _, items in find_lists(found, is_name) for item in items
+                  if not item.islower()}
+        if not listed:
+            return frozenset()
+        counts = Counter(token for found in tokens for token in found)
+        return frozenset(found[0] for found in tokens if found and self.is_slot(found[0]) and found[0] not in listed
+                         and found[0] not in self.inside and self.openers[found[0]] >= 3 and counts[found[0]] == 1)
 
     @staticmethod
     def abstract_target(fragment: str, slots: tuple[str, ...]) -> str:

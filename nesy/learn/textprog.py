@@ -82,6 +82,8 @@ class TextProgramConfig:
         baselines: Measure the annotated-only writer and the direct answer predictor.
         direct_steps: Optimiser steps of the direct answer predictor.
         monitor: Test problems scored after every round (0: none); the per-round test curve.
+        fallback: Test problems get the writer's first program among its ``fallback`` best that the
+            solver runs without an error (no answer is shown; 1: the best program as it is).
         topic_words: Read each text's topic words as one marker (:mod:`nesy.learn.topics`), counted on
             the training texts and the annotated programs.
         seed: Seeds the models.
@@ -98,6 +100,7 @@ class TextProgramConfig:
     baselines: bool = True
     direct_steps: int = 1500
     monitor: int = 0
+    fallback: int = 1
     topic_words: bool = False
     seed: int = 0
 
@@ -129,6 +132,7 @@ def _scores(scored: Evaluation) -> dict[str, Any]:
         "accuracy": scored.accuracy,
         "statuses": scored.statuses,
         "parse_error_rate": scored.statuses.get("rejected", 0) / checked if checked else 0.0,
+        "fallen_back": scored.fallen_back,  # problems whose best program failed to run: a later one was scored
     }
 
 
@@ -167,7 +171,7 @@ def learn_text_programs(
             plain = _writer(copier, config, topics=topics)
             plain.fit([(p.text, plain.remember(p.text, p.fragments)) for p in annotated])
             cache, pool.cache = pool.cache, None
-            results["annotated_only"] = {**_scores(evaluate(plain, test_task, pool, config.budget)),
+            results["annotated_only"] = {**_scores(evaluate(plain, test_task, pool, config.budget, fallback=config.fallback)),
                                          "seconds": time.perf_counter() - started}
             pool.cache = cache
 
@@ -188,7 +192,7 @@ def learn_text_programs(
                 return None
             began = time.perf_counter()
             cache, pool.cache = pool.cache, None  # test checks never enter the training store
-            scored = evaluate(writer, monitor_task, pool, config.budget)
+            scored = evaluate(writer, monitor_task, pool, config.budget, fallback=config.fallback)
             pool.cache = cache
             monitor_seconds[0] += time.perf_counter() - began
             return {"test_accuracy": scored.accuracy, "writer_pairs": writer.last_fit.examples if writer.last_fit else 0}
@@ -204,7 +208,7 @@ def learn_text_programs(
         train_seconds = time.perf_counter() - started - monitor_seconds[0]  # measuring is not training
         pool.cache = None
         started = time.perf_counter()
-        scored = evaluate(writer, test_task, pool, config.budget, progress=progress)
+        scored = evaluate(writer, test_task, pool, config.budget, progress=progress, fallback=config.fallback)
         eval_seconds = time.perf_counter() - started
     results["writer_throughput"] = writer_throughput(writer, [p.text for p in test[:50]])
     rounds = [m.to_dict() for m in learned.rounds]
