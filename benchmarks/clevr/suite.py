@@ -57,8 +57,8 @@ from nesy.progress import NullProgress, Progress
 from nesy.suites import BenchConfig, integer_options
 
 from .check import check_executors
-from .images import run_images
 from .families import FAMILIES
+from .images import run_images
 from .learning import run_learning
 from .math_families import MATH_FAMILIES
 from .math_learning import run_math_learning
