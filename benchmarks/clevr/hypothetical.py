@@ -32,8 +32,6 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
-
 from .vocab import ATTRIBUTES
 
 #: Added object ids are ``SLOT * slot + code`` with slot >= 1 (scene objects are far below).
@@ -84,9 +82,3 @@ def added_attribute(obj: int, attr: str) -> str | None:
     """The value of ``attr`` of an added object, or None when the question did not state it."""
     position = digit(obj % SLOT, attr)
     return ATTRIBUTES[attr][position - 1] if position else None
-
-
-def description_attributes(description: Any) -> dict[str, str]:
-    """The stated attributes of a description (for text and checks)."""
-    _, code = description
-    return {a: ATTRIBUTES[a][digit(code, a) - 1] for a in ATTRIBUTES if digit(code, a)}
