@@ -17,17 +17,20 @@ word-problems default), ``trust`` (nats a sentence's trained fragment is preferr
 ``WriterConfig.known_penalty``; word problems 6, else 0), ``fallback`` (a test problem gets the first of
 the writer's ``fallback`` best programs that the solver runs without an error, no answer shown; puzzles
 8, else 1), ``choose`` (1: the ``annotated`` problems are the ones that show the most sentence shapes,
-:mod:`nesy.learn.annotate`, else the first ones; puzzles 1), ``run_dir`` (resumable).
+:mod:`nesy.learn.annotate`, else the first ones; puzzles 1), ``run_dir`` (resumable). ``--permute-vocab
+SEED`` renames every word of the texts by a seeded bijection (puzzles: :mod:`nesy.benchmarks.puzzles.rename`).
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 import torch
 
-from nesy.benchmarks.nlprog import Problem, load
+from nesy.benchmarks.nlprog import Problem, SuiteData, load
+from nesy.benchmarks.puzzles.rename import rename_problems
 from nesy.benchmarks.seq_common import run_dir_for
 from nesy.budget import Budget
 from nesy.errors import NesyError
@@ -51,7 +54,8 @@ LEAST = {"annotated": 0, "context": 0, "monitor": 0, "baselines": 0, "topics": 0
 
 def _options(name: str, config: BenchConfig, own: dict[str, int] | None = None) -> dict[str, Any]:
     own = own or {}
-    options = integer_options(name, config, {**DEFAULTS, **own}, {**QUICK, **own}, LEAST, extra=("run_dir",))
+    options = integer_options(name, config, {**DEFAULTS, **own}, {**QUICK, **own}, LEAST,
+                              extra=("run_dir", "permute_vocab"))
     if options["annotated"] > 20:
         raise NesyError(f"{name}: --set annotated= is at most 20 (annotated programs are the scarce supervision)")
     return options
@@ -94,11 +98,17 @@ class NlProgSuite:
     splits = ("iid", "hard")
     own_defaults: dict[str, int] = {}  #: the suite's own defaults over DEFAULTS and QUICK
 
+    def renamed(self, data: SuiteData, seed: int) -> SuiteData:
+        """The data with its words renamed by a seeded bijection (``--permute-vocab``); suites that can say how."""
+        raise NesyError(f"{self.name}: --permute-vocab is not supported (puzzles only)")
+
     def run(self, config: BenchConfig, progress: Progress) -> dict[str, Any]:
         options = _options(self.name, config, self.own_defaults)
         torch.set_num_threads(options["threads"])
         started = time.perf_counter()
         data = load(self.name, config.split, options["n_train"], options["n_test"], config.seed)
+        if config.options.get("permute_vocab") is not None:
+            data = self.renamed(data, config.options["permute_vocab"])
         data_seconds = time.perf_counter() - started
         if options["choose"]:  # annotate the problems that show the most sentence shapes (texts only)
             copier = SlotCopier.fitted(s for p in data.train for s in p.sentences)
@@ -117,6 +127,7 @@ class NlProgSuite:
         return {
             **results,
             "backend": data.backend,
+            "permute_vocab": config.options.get("permute_vocab"),
             "data_seconds": data_seconds,
             "train_sizes": _by_size(data.train),
             "test_sizes": _by_size(data.test),
@@ -131,6 +142,12 @@ class PuzzlesSuite(NlProgSuite):
     name = "puzzles"
     description = "ordering and logic-grid puzzles -> SMT-LIB on Z3 (unique answers), writer self-trained from <= 20 programs"
     own_defaults = {"fallback": 8, "choose": 1}  # z3 refuses open or contradictory programs without the answer
+
+    def renamed(self, data: SuiteData, seed: int) -> SuiteData:
+        """Every word but the names renamed, alike in training and test texts (and the values in programs)."""
+        mapping: dict[str, str] = {}
+        train = rename_problems(data.train, seed, mapping=mapping)
+        return replace(data, train=train, test=rename_problems(data.test, seed, mapping=mapping))
 
 
 class KinshipSuite(NlProgSuite):
