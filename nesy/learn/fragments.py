@@ -95,7 +95,12 @@ class WriterConfig:
         covering_share: See ``unused_slot_penalty``.
         known_penalty: While searching (``k`` > 1), nats off every fragment of a sentence trained on other
             than the one it was fitted on (0: none), so that the search spends its ``k`` programs on the
-            sentences the writer has not learned yet.
+            sentences the writer has not learned yet. With it, a trained fragment that leaves slots of its
+            sentence unused (where training fragments mention every slot) is doubted instead: no penalty,
+            and the sentence gets its neighbours' fragments like an unseen one ("⟨1⟩ receives ⟨2⟩ from
+            ⟨3⟩." fitted on ``⟨1l⟩ = ⟨1l⟩ + ⟨2⟩``, which verifies when only ⟨1⟩'s count is asked); and when
+            fragments are chosen, a sampled program's fragment that leaves slots unused does not vouch
+            where another verified program's fragment for the same sentence mentions them all.
         list_words: Copy a word that a list of words in the same text names (``SlotCopier.list_words``)
             as a slot, like a name; and read an opener that a text listing its names neither lists
             nor says again as a word (``SlotCopier.unlisted_openers``: "Nobody is taller than ...").
@@ -163,6 +168,7 @@ class FragmentWriter:
         self.operator_shapes: set[tuple[str, ...]] = set()
         self.covers_slots = False  # whether every training fragment mentions every slot of its sentence
         self.known: dict[str, str] = {}  # slotted sentence -> slotted fragment, of the last fit
+        self.annotated_pairs: set[tuple[str, str]] = set()  # (slotted sentence, fragment) of annotated programs
         #: (text, program) pairs -> whether each verifies; None: every fragment of a verified program votes
         self.ablation: Callable[[list[tuple[str, str]]], list[bool]] | None = None
         self.memory_path = Path(memory_path) if memory_path is not None else None
@@ -280,7 +286,7 @@ class FragmentWriter:
     def _penalised(self, source: str, found: list[Candidate]) -> list[Candidate]:
         """Fragments that leave slots of their sentence unused ranked lower, when training fragments (almost) never do;
         with ``known_penalty``, any fragment but the one a trained sentence was fitted on ranked lower too."""
-        known = self.known.get(source) if self.config.known_penalty else None
+        known = self.known.get(source) if self.config.known_penalty and not self._doubtful(source) else None
         if not self.covers_slots and known is None:
             return found
         unused = self.config.unused_slot_penalty if self.covers_slots else 0.0
@@ -295,7 +301,7 @@ class FragmentWriter:
         best: dict[str, float] = {c.program: c.logprob for c in found}
         # below the model's best, or below a fair guess when even its best is a poor one
         top = max(found[0].logprob, -self.config.edit_penalty)
-        if source not in self.known:  # an unseen sentence shape: try what the most similar known ones say
+        if source not in self.known or self._doubtful(source):  # try what the most similar known ones say
             for target in self._neighbours(source):
                 best.setdefault(target, top - self.config.edit_penalty)
             found = sorted((Candidate(p, lp) for p, lp in best.items()), key=Candidate.sort_key)
@@ -306,6 +312,13 @@ class FragmentWriter:
                 if edit not in best:
                     best[edit] = candidate.logprob - self.config.edit_penalty
         return sorted((Candidate(p, lp) for p, lp in best.items()), key=Candidate.sort_key)
+
+    def _doubtful(self, source: str) -> bool:
+        """Whether the fragment a trained sentence was fitted on leaves slots unused, where training fragments do not
+        (and no annotated program gave it); only with ``known_penalty``."""
+        target = self.known.get(source)
+        return (bool(self.config.known_penalty) and target is not None and self.covers_slots
+                and unused_slots(source, target) > 0 and (source, target) not in self.annotated_pairs)
 
     def _rescored(self, proposals: dict[str, list[Candidate]]) -> dict[str, list[Candidate]]:
         """Edits and borrowed fragments scored by the model too: each gets the better of its floor and that."""
@@ -366,6 +379,9 @@ class FragmentWriter:
             records.append(Vouch(tuple(needed), weight, tuple(seen)))
         if skipped:
             log.warning("%d verified program(s) skipped: their fragment per sentence is unknown", skipped)
+        self.annotated_pairs = {pair for record in records if record.weight >= GOLD_WEIGHT for pair in record.pairs}
+        if self.config.known_penalty and self.covers_slots:
+            records = self._covering_first(records)
         if self.config.anchored:
             return anchored_choice(records, GOLD_WEIGHT)
         out = []
@@ -374,6 +390,20 @@ class FragmentWriter:
                 continue
             top = max(counts.values())
             out += [(source, target) for target, count in counts.items() if count == top]
+        return out
+
+    @staticmethod
+    def _covering_first(records: list[Vouch]) -> list[Vouch]:
+        """Sampled programs' pairs that leave slots unused vouch for nothing where another pair of the sentence does not."""
+        covering = {source for record in records for source, target in record.pairs if unused_slots(source, target) == 0}
+        out = []
+        for record in records:
+            if record.weight >= GOLD_WEIGHT:
+                out.append(record)
+                continue
+            doubted = [(s, t) for s, t in record.pairs if s in covering and unused_slots(s, t) > 0]
+            out.append(Vouch(tuple(p for p in record.pairs if p not in doubted), record.weight,
+                             record.seen + tuple(s for s, _ in doubted)) if doubted else record)
         return out
 
     def fit(self, pairs: Sequence[tuple[str, str]], **options: Any) -> FitReport | None:
