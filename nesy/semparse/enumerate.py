@@ -73,6 +73,17 @@ class _State:
     constants: tuple[str, ...]
     slots: tuple[int, ...] = ()
     fills: tuple[str, ...] = ()  #: the constants standing in wildcard positions (part of the state)
+    seen_on: tuple[Any, ...] = ()  #: the values on the probe worlds (part of the state; ``_FAILED`` where undefined)
+
+
+class _Failed:
+    """The value of a program on a probe world where it is undefined."""
+
+    def __repr__(self) -> str:
+        return "<failed>"
+
+
+_FAILED = _Failed()
 
 
 def _same_answer(value: Any, answer: Any) -> bool:
@@ -100,6 +111,7 @@ def consistent_programs(
     max_found: int = 1000,
     slack: int | None = None,
     answer_type: str | None = None,
+    probes: Sequence[Callable[[], ContextManager[Any]]] = (),
 ) -> list[Found]:
     """Smallest programs whose value is ``answer`` (one per set of constants used).
 
@@ -123,6 +135,10 @@ def consistent_programs(
         slack: Stop once programs this many nodes larger than the first one found have been built.
         answer_type: If given, only programs of this DSL type count as found (an ``int`` answer is
             not an object whose index happens to be that number).
+        probes: Binders of other worlds. A program's values there are part of its state, so two
+            programs that agree on the question's world by coincidence but differ elsewhere
+            (``union(scene(), X)`` and ``same_size(X)`` on a world where both are every object)
+            are both kept; the answer is still wanted on the question's world only.
 
     Returns:
         Programs in order of size (with ``constants`` given: only those that use all of them).
@@ -144,7 +160,7 @@ def consistent_programs(
             full is None or state.used == full)
 
     def keep(state: _State, split: Any = None) -> None:
-        key = (state.type, state.used, _key(state.value), state.fills)
+        key = (state.type, state.used, _key(state.value), state.fills, tuple(_key(v) for v in state.seen_on))
         if ordered and full is not None and not _contiguous(state.used):
             return
         if key in seen:
@@ -160,20 +176,37 @@ def consistent_programs(
         if hit(state):
             found.append(Found(state.text, state.constants, state.size, state.slots))
 
+    def elsewhere(primitive: Any, args: Sequence[_State]) -> tuple[Any, ...]:
+        out = []
+        for j, probe in enumerate(probes):
+            values = [a.seen_on[j] for a in args]
+            if any(v is _FAILED for v in values):
+                out.append(_FAILED)
+                continue
+            try:
+                with probe():
+                    out.append(primitive.impl(*values))
+            except FAILURES:
+                out.append(_FAILED)
+        return tuple(out)
+
+    def constant(c: Any, name: str, *rest: Any) -> _State:
+        return _State(name, _type_name(c.type, f"constant {name}"), c.value, *rest, seen_on=(c.value,) * len(probes))
+
     with (bind() if bind else nullcontext()):
         if required is None:
             for c in dsl.constants.values():
-                keep(_State(c.name, _type_name(c.type, f"constant {c.name}"), c.value, (c.name,), 1, (c.name,)))
+                keep(constant(c, c.name, (c.name,), 1, (c.name,)))
         else:
             for i, name in enumerate(required):
                 if name is None:
                     for c in dsl.constants.values():
-                        keep(_State(c.name, _type_name(c.type, f"constant {c.name}"), c.value, 1 << i, 1, (c.name,), (i,), (c.name,)))
+                        keep(constant(c, c.name, 1 << i, 1, (c.name,), (i,), (c.name,)))
                     continue
                 if name not in dsl.constants:
                     raise NesyError(f"constant {name!r} is not declared in DSL {dsl.name!r}")
                 c = dsl.constants[name]
-                keep(_State(name, _type_name(c.type, f"constant {name}"), c.value, 1 << i, 1, (name,), (i,)))
+                keep(constant(c, name, 1 << i, 1, (name,), (i,)))
         for size in range(1, max_size + 1):
             if slack is not None and found and size > found[0].size + slack:
                 break
@@ -188,7 +221,8 @@ def consistent_programs(
                         continue
                     text = f"{primitive.name}({', '.join(a.text for a in args)})"
                     keep(_State(text, returns, value, used, size, tuple(n for a in args for n in a.constants),
-                                tuple(k for a in args for k in a.slots), tuple(sorted(f for a in args for f in a.fills))),
+                                tuple(k for a in args for k in a.slots), tuple(sorted(f for a in args for f in a.fills)),
+                                elsewhere(primitive, args) if probes else ()),
                          (primitive.name, tuple((a.text.split("(", 1)[0], a.used) for a in args)) if every else None)
                 if len(seen) >= max_states or (deadline is not None and time.monotonic() > deadline):
                     log.debug("search stopped at size %d with %d states", size, len(seen))

@@ -9,19 +9,22 @@ and a way to bind its world (a scene) for the DSL's primitives. Four steps:
    ``equal(red, red)``, explains nothing), and EM over them, say which words stand for which
    constants; EM again with the known words explained away adds words the first pass left out;
    words for constants still without one (relations) come from a search with the known
-   constants and a wildcard on longer questions.
+   constants and a wildcard on longer questions. A word of the second pass stays only if its
+   constant is :func:`~nesy.semparse.lexicon_search.needed` to explain its questions.
 2. **Candidates**: for each question with few enough lexicon words, every small *projective*
    program (:func:`~nesy.semparse.enumerate.consistent_programs` with ``ordered``) that uses
    exactly those words' constants and gives the answer on the question's world; each is read
    into grammar rules (:mod:`~nesy.semparse.grammar`).
-3. **Agreement across questions** (hard EM): each question keeps the candidate whose rules are
-   the most frequent in the whole training set, and rule counts are re-estimated from the kept
-   ones. A coincidence of one world rarely agrees with other questions; the true reading does.
-   Yes/no questions join only in the later iterations, once the informative ones have settled
-   the rules (one bit each, they are explained by coincidences most easily).
+3. **Agreement across questions** (:mod:`~nesy.semparse.agreement`): each rule is scored by
+   the share of the questions its frame could stand in that it explains (a coincidence of one
+   world explains few of them, the true reading nearly all), and each question keeps the
+   candidate whose rules score best. Yes/no questions (one bit each, explained by coincidences
+   most easily) then keep only candidates whose phrases the informative questions' readings
+   confirmed, and choose again. (``selection="frequency"``: the earlier hard EM over rule counts.)
 4. **Parse and verify** (self-training): every training question, long ones included, is parsed
-   with the rules so far (:class:`~nesy.semparse.parser.ChartParser`, k best); the best parse
-   whose program gives the answer on its world is kept and the rules are counted again.
+   with the rules so far (:class:`~nesy.semparse.parser.ChartParser`, k best); of the parses
+   whose program gives the answer on its world, the one whose rules score best is kept and the
+   rules are counted again.
 
 Nothing here knows a suite: words, constants, primitives and answers are the caller's.
 
@@ -57,9 +60,10 @@ from nesy.errors import NesyError
 from nesy.solvers.dsl.language import DSL
 
 from .enumerate import _same_answer, consistent_programs
+from .agreement import Consistency, choose, confirmed
 from .grammar import Rule, extract
 from .lexicon import Lexicon, learn_lexicon
-from .lexicon_search import extend_lexicon, informative, probe_examples, refine_lexicon, world_dependent
+from .lexicon_search import extend_lexicon, informative, needed, probe_examples, refine_lexicon, world_dependent
 from .parser import ChartParser
 from .tree import Tree, evaluate, from_found, to_text
 
@@ -111,6 +115,18 @@ class LearnConfig:
         em_iterations: Hard-EM iterations in step 3.
         rounds: Parse-and-verify rounds in step 4.
         k: Parses tried per question in step 4 (and kept per chart cell).
+        selection: How step 3 keeps one candidate per question and step 4 one verified parse:
+            ``consistency`` (rules scored by the share of questions they explain, see
+            :mod:`~nesy.semparse.agreement`) or ``frequency`` (hard EM over rule counts, first verified parse).
+        frequency: With ``consistency``: weight of the rules' relative frequency beside their consistency.
+        match_roots: With ``consistency``: a rule's frame counts as applicable to every question it
+            matches (:func:`~nesy.semparse.agreement.matches`), not only to those with a candidate of that frame.
+        confirm: With ``consistency``: yes/no questions keep only candidates whose parts below the
+            root were read in other questions' kept readings (:func:`~nesy.semparse.agreement.confirmed`).
+        prior: With ``consistency``: pseudo-count of a rule's share (:class:`~nesy.semparse.agreement.Consistency`).
+        base: With ``consistency``: the share a rule is taken to explain before it is seen.
+        probe_worlds: Other questions' worlds on which step 2's search also runs each program, so
+            that programs equal on the question's world by coincidence stay apart (0: none).
     """
 
     lexicon_examples: int = 1000
@@ -131,10 +147,19 @@ class LearnConfig:
     em_iterations: int = 5
     rounds: int = 2
     k: int = 4
+    selection: str = "consistency"
+    frequency: float = 0.0
+    match_roots: bool = False
+    confirm: bool = True
+    prior: float = 1.0
+    base: float = 0.5
+    probe_worlds: int = 0
 
     def __post_init__(self) -> None:
         if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k) < 1:
             raise NesyError("LearnConfig: sizes and counts must be >= 1")
+        if self.selection not in ("consistency", "frequency"):
+            raise NesyError(f"LearnConfig: selection must be 'consistency' or 'frequency', got {self.selection!r}")
 
 
 @dataclass
@@ -220,10 +245,19 @@ def learn_parser(
     config = config or LearnConfig()
     report = progress or (lambda stage, done, total: None)
     stats: dict[str, Any] = {"n": len(examples)}
-    types = {name: str(c.type) for name, c in dsl.constants.items()}
-    returns = {name: str(p.return_type) for name, p in dsl.primitives.items()}
-
     started = time.perf_counter()
+    lexicon = lexicon_step(dsl, examples, config, report)
+    stats["lexicon_seconds"] = time.perf_counter() - started
+    started = time.perf_counter()
+    candidates = candidate_step(dsl, examples, lexicon, config, report, stats)
+    stats["search_seconds"] = time.perf_counter() - started
+    parser = grammar_step(dsl, examples, lexicon, candidates, config, report, stats)
+    return parser, stats
+
+
+def lexicon_step(dsl: DSL, examples: Sequence[Example], config: LearnConfig, report: Callable[[str, int, int], None]) -> Lexicon:
+    """Step 1: the lexicon (see the module docstring)."""
+    types = {name: str(c.type) for name, c in dsl.constants.items()}
     order = informative(examples, config)[: config.lexicon_examples]
     probes = probe_examples(examples, config.probes)
     lexicon_data = []
@@ -237,13 +271,23 @@ def learn_parser(
     if not any(reads for _, found in lexicon_data for _, reads in found):
         probes = []  # the worlds do not differ (or there is one): every program may explain its question
     lexicon_data = [(tokens, [f.constants for f, reads in found if reads or not probes]) for tokens, found in lexicon_data]
-    lexicon = refine_lexicon(learn_lexicon(lexicon_data), lexicon_data)
+    first = learn_lexicon(lexicon_data)
+    lexicon = refine_lexicon(first, lexicon_data)
+    for word in set(lexicon.entries) - set(first.entries):  # the second pass's words must be needed
+        if not needed(dsl, examples, lexicon, word, config):
+            del lexicon.entries[word]
+            lexicon.support.pop(word, None)
     familiar = Counter(w for tokens, _ in lexicon_data for w in set(tokens))
-    lexicon = extend_lexicon(dsl, examples, lexicon, types, config, report, probes, familiar)
-    stats["lexicon_seconds"] = time.perf_counter() - started
-    parser = SemanticParser(lexicon, types, {}, k=config.k)
+    return extend_lexicon(dsl, examples, lexicon, types, config, report, probes, familiar)
 
-    started = time.perf_counter()
+
+def candidate_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, config: LearnConfig,
+                   report: Callable[[str, int, int], None], stats: dict[str, Any]) -> list[list[list[Rule]]]:
+    """Step 2: each searched question's candidate programs, read into rules (see the module docstring)."""
+    types = {name: str(c.type) for name, c in dsl.constants.items()}
+    returns = {name: str(p.return_type) for name, p in dsl.primitives.items()}
+    parser = SemanticParser(lexicon, types, {}, k=config.k)
+    worlds = [ex.bind for ex in probe_examples(examples, config.probe_worlds)] if config.probe_worlds else []
     candidates: list[list[list[Rule]]] = [[] for _ in examples]
     searched = 0
     for i, ex in enumerate(examples):
@@ -255,7 +299,7 @@ def learn_parser(
         found = consistent_programs(
             dsl, ex.answer, max_size=config.max_size, constants=[lexical[p][0] for p in positions], bind=ex.bind,  # type: ignore[index]
             ordered=True, every=True, max_found=config.max_candidates, deadline=time.monotonic() + config.search_seconds,
-            slack=config.slack, answer_type=ex.answer_type,
+            slack=config.slack, answer_type=ex.answer_type, probes=[w for w in worlds if w is not ex.bind],
         )
         seen = set()
         for f in found:
@@ -271,10 +315,11 @@ def learn_parser(
             report("search", i, len(examples))
     stats["searched"] = searched
     stats["with_candidates"] = sum(1 for c in candidates if c)
-    stats["search_seconds"] = time.perf_counter() - started
+    return candidates
 
-    started = time.perf_counter()
-    # Yes/no answers are one bit: their questions join only once the others have settled the rules.
+
+def _frequency_em(examples: Sequence[Example], candidates: Sequence[list[list[Rule]]], config: LearnConfig) -> list[list[Rule] | None]:
+    """Step 3 by rule frequency (``selection="frequency"``): hard EM, yes/no questions joining late."""
     not_yes_no = [config.lexicon_yes_no or type(ex.answer) is not bool for ex in examples]
     if not any(c for c, keep in zip(candidates, not_yes_no) if keep):
         not_yes_no = [True] * len(examples)
@@ -297,23 +342,42 @@ def learn_parser(
             chosen[i] = best
             new.update(best)
         counts = new
+    return chosen
+
+
+def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candidates: Sequence[list[list[Rule]]],
+                 config: LearnConfig, report: Callable[[str, int, int], None], stats: dict[str, Any]) -> SemanticParser:
+    """Steps 3 and 4: keep one candidate per question, then parse and verify in rounds (see the module docstring)."""
+    types = {name: str(c.type) for name, c in dsl.constants.items()}
+    started = time.perf_counter()
+    lexical = SemanticParser(lexicon, types, {}).lexical
+    shapes = [[f"<{lex[1]}>" if lex else w for w, lex in zip(ex.tokens, lexical(ex.tokens))] for ex in examples]
+    table = Consistency.of(candidates, prior=config.prior, base=config.base, questions=shapes if config.match_roots else None)
+    if config.selection == "frequency":
+        chosen = _frequency_em(examples, candidates, config)
+    else:
+        chosen = choose(candidates, table, config.frequency, config.em_iterations)
+        if config.confirm:
+            trusted = [type(ex.answer) is not bool for ex in examples]
+            candidates = confirmed(candidates, chosen, trusted)
+            table = Consistency.of(candidates, prior=config.prior, base=config.base, questions=shapes if config.match_roots else None)
+            chosen = choose(candidates, table, config.frequency, config.em_iterations)
+    counts: Counter = Counter(r for rules in chosen if rules for r in rules)
     stats["em_seconds"] = time.perf_counter() - started
 
     started = time.perf_counter()
     for round_ in range(config.rounds):
         parser = SemanticParser(lexicon, types, dict(counts), k=config.k)
-        new = Counter()
+        new: Counter = Counter()
         verified = 0
         for i, ex in enumerate(examples):
-            rules = None
-            for p in parser.parses(ex.tokens):
-                if _runs_to(dsl, p.program, ex):
-                    rules = p.rules
-                    verified += 1
-                    break
-            rules = rules or chosen[i]
-            if rules:
-                new.update(rules)
+            right = [p for p in parser.parses(ex.tokens) if _runs_to(dsl, p.program, ex)]
+            if right:
+                verified += 1
+                best = right[0] if config.selection == "frequency" else max(right, key=lambda p: table.score(p.rules) + config.frequency * p.score)
+                new.update(best.rules)
+            elif chosen[i]:
+                new.update(chosen[i])
             if i % 500 == 0:
                 report(f"verify round {round_ + 1}", i, len(examples))
         counts = new
@@ -323,4 +387,4 @@ def learn_parser(
     stats["rules"] = len(counts)
     stats["labels"] = len({r.label for r in counts})
     stats["lexicon_size"] = len(lexicon.entries)
-    return parser, stats
+    return parser

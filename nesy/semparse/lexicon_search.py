@@ -160,3 +160,33 @@ def extend_lexicon(
         if not added:
             break
     return merged
+
+
+def needed(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, word: str, config: LearnConfig, limit: int = 30) -> bool:
+    """Whether the word's constant is needed to explain the informative questions that have the word.
+
+    On up to ``limit`` such questions (shortest first), a projective search with the question's
+    lexicon constants is run with and without the word's. An entry whose questions are explained
+    as often without it (a constant that a program can apply twice, an idempotent filter, to
+    soak up a function word: "material" -> ``small`` in "what material is the small ...") is not needed.
+    """
+    right = {True: 0, False: 0}
+    tried = 0
+    for i in informative(examples, config):
+        ex = examples[i]
+        if word not in ex.tokens:
+            continue
+        known = [(w, lexicon.entries[w]) for w in ex.tokens if w in lexicon.entries]
+        if len(known) > config.max_constants:
+            continue
+        tried += 1
+        for keep in (True, False):
+            constants = [c for w, c in known if keep or w != word]
+            right[keep] += bool(consistent_programs(
+                dsl, ex.answer, max_size=config.max_size, constants=constants, bind=ex.bind, ordered=True, max_found=1,
+                deadline=time.monotonic() + config.search_seconds / 4, answer_type=ex.answer_type))
+        if tried >= limit:
+            break
+    log.info("lexicon entry %r -> %r explains %d of %d questions, %d without it", word, lexicon.entries.get(word),
+             right[True], tried, right[False])
+    return right[True] - right[False] > 0.1 * tried
