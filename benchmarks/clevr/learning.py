@@ -10,7 +10,9 @@ The splits (training and test questions are on different scenes, drawn with diff
 The learner (:func:`nesy.semparse.learner.learn_parser`) sees only the DSL, question words,
 answers and scenes: no program. Test programs are parsed without the answer and run in the
 sandboxed executor on the ``dsl`` backend. The generator's truth (its words for each value, its
-programs) is used only to *report* how right the learned lexicon is.
+programs) is used only to *report* how right the learned lexicon is and, per family, how many
+readings are the generator's program (``same_program``) or mean the same on 20 test scenes
+(``same_meaning``).
 
 Example:
     >>> train, test = split_configs("hops", n_train=20, n_test=10, seed=0)
@@ -30,7 +32,10 @@ from typing import Any, Callable, Sequence
 from nesy.errors import NesyError
 from nesy.progress import Progress
 from nesy.semparse.learner import Example, LearnConfig, learn_parser
+from nesy.semparse.tree import CONST, Tree, evaluate
 from nesy.semparse.tree import to_text as tree_text
+from nesy.solvers.dsl.parser import Call
+from nesy.solvers.dsl.parser import parse as parse_call
 from nesy.verdict import Status
 
 from .dsl_executor import bound_scene, clevr_dsl, dsl_jobs
@@ -123,6 +128,41 @@ def run_programs(pool: Any, texts: Sequence[str | None], scenes: Sequence[dict[s
     return right
 
 
+def same_meaning(parsed: str | None, truth: str, scenes: Sequence[Any]) -> bool:
+    """Whether the parsed program gives the true program's value (or failure) on every one of ``scenes`` (scoring only).
+
+    Projective readings apply a description's filters in another order than the generator's
+    program (``filter_shape(filter_color(X, red), cube)`` for "red cubes that are ..."), so equal
+    text undercounts right readings; equal values on a few dozen scenes do not.
+
+    Example:
+        >>> from nesy.benchmarks.clevr.scenes import generate_scene
+        >>> scenes = [generate_scene(i, seed=i) for i in range(5)]
+        >>> a = "count(filter_shape(filter_color(scene(), red), cube))"
+        >>> same_meaning(a, "count(filter_color(filter_shape(scene(), cube), red))", scenes), same_meaning(a, "count(scene())", scenes)
+        (True, False)
+    """
+    if parsed is None:
+        return False
+    return all(_value(parsed, s) == _value(truth, s) for s in scenes)
+
+
+def _value(program: str, scene: Any) -> Any:
+    with bound_scene(scene):
+        try:
+            value = evaluate(clevr_dsl(), _tree(program))
+        except Exception:  # undefined on this scene (a failed unique)
+            return "undefined"
+    return type(value).__name__, value
+
+
+@functools.lru_cache(maxsize=4096)
+def _tree(program: str) -> Tree:
+    def build(node: Any) -> Tree:
+        return Tree(node.name, tuple(build(a) for a in node.args)) if isinstance(node, Call) else Tree(node.name, (), CONST)
+    return build(parse_call(program))
+
+
 def stage_reporter(progress: Progress) -> Callable[[str, int, int], None]:
     """A ``report(stage, done, total)`` callback that keeps one progress task per stage name."""
     stage: dict[str, Any] = {"name": None, "advance": None, "done": 0}
@@ -187,12 +227,14 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
     eval_seconds = learned.parse_seconds + time.perf_counter() - started
 
     per_family: dict[str, dict[str, Any]] = {}
+    probe_scenes = [SceneIndex.of(s) for s in test_scenes[:20]]
     for q, ok, text in zip(test_questions, right, texts):
-        entry = per_family.setdefault(q.family, {"n": 0, "right": 0, "parsed": 0, "same_program": 0})
+        entry = per_family.setdefault(q.family, {"n": 0, "right": 0, "parsed": 0, "same_program": 0, "same_meaning": 0})
         entry["n"] += 1
         entry["right"] += ok
         entry["parsed"] += text is not None
         entry["same_program"] += text == to_text(q.program)
+        entry["same_meaning"] += same_meaning(text, to_text(q.program), probe_scenes)
     for entry in per_family.values():
         entry["accuracy"] = entry["right"] / entry["n"]
     truth = true_lexicon()
@@ -213,6 +255,7 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
         "eval_seconds": eval_seconds,
         "generation_seconds": generation_seconds,
         "parsed_share": len(parsed) / n_test if n_test else 0.0,
+        "same_meaning_share": sum(e["same_meaning"] for e in per_family.values()) / n_test if n_test else 0.0,
         "lexicon_size": len(entries),
         "lexicon_accuracy": lexicon_right / len(entries) if entries else 0.0,
         "lexicon": dict(sorted(entries.items())),
