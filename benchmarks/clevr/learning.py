@@ -12,7 +12,7 @@ answers and scenes: no program. Test programs are parsed without the answer and 
 sandboxed executor on the ``dsl`` backend. The generator's truth (its words for each value, its
 programs) is used only to *report* how right the learned lexicon is and, per family, how many
 readings are the generator's program (``same_program``) or mean the same on 20 test scenes
-(``same_meaning``).
+(``same_meaning``: on the question's scene and 20 other test scenes).
 
 Example:
     >>> train, test = split_configs("hops", n_train=20, n_test=10, seed=0)
@@ -131,6 +131,9 @@ def run_programs(pool: Any, texts: Sequence[str | None], scenes: Sequence[dict[s
 def same_meaning(parsed: str | None, truth: str, scenes: Sequence[Any]) -> bool:
     """Whether the parsed program gives the true program's value (or failure) on every one of ``scenes`` (scoring only).
 
+    The question's own scene should be among them: on a random scene a description's ``unique``
+    mostly fails, for the true program and a wrong one alike.
+
     Projective readings apply a description's filters in another order than the generator's
     program (``filter_shape(filter_color(X, red), cube)`` for "red cubes that are ..."), so equal
     text undercounts right readings; equal values on a few dozen scenes do not.
@@ -234,7 +237,7 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
         entry["right"] += ok
         entry["parsed"] += text is not None
         entry["same_program"] += text == to_text(q.program)
-        entry["same_meaning"] += same_meaning(text, to_text(q.program), probe_scenes)
+        entry["same_meaning"] += same_meaning(text, to_text(q.program), [by_image[q.image_index], *probe_scenes])
     for entry in per_family.values():
         entry["accuracy"] = entry["right"] / entry["n"]
     truth = true_lexicon()
