@@ -1,10 +1,16 @@
 """The ``math`` split of ``nesy bench clevr``: a parser of CLEVR-Math-style questions learned from answers alone.
 
 The split (training and test questions are about different scenes, drawn with different seeds):
-the five CLEVR-Math-style families (:data:`~nesy.benchmarks.clevr.math_families.MATH_FAMILIES`)
-taking turns, in training and in test, as in CLEVR-Math. (With CLEVR's ``zero_hop`` family as a
-sixth of the training questions, the learner took its lexicon from their short questions alone at
-10,000 and learned no number word, so additions failed: see the README.)
+
+* training: the five CLEVR-Math-style families
+  (:data:`~nesy.benchmarks.clevr.math_families.MATH_FAMILIES`) taking turns twice, then one
+  question of CLEVR's ``zero_hop`` family (plain count / exist / query): 10 of 11 training
+  questions are math questions, 1 of 11 a plain one (its short questions teach attribute words);
+* test: the five math families only.
+
+Measured at 10,000 training questions (README): math families alone 0.178 (no size or material
+word learned), zero-hop as 1 of 6 0.266-0.355 (the lexicon came from zero-hop questions alone: no
+number word, additions under 0.1), zero-hop as 1 of 11 0.472.
 
 Every question's arithmetic is checked by the sandboxed SymPy backend before learning
 (:mod:`~nesy.benchmarks.clevr.math_check`); a disagreement stops the run (a generator bug).
@@ -16,8 +22,8 @@ the ``dsl`` backend, as in the other splits (:mod:`~nesy.benchmarks.clevr.learni
 
 Example:
     >>> train, test = math_configs(n_train=12, n_test=10, seed=0)
-    >>> train.families == test.families == MATH_FAMILIES, train.seed != test.seed
-    (True, True)
+    >>> train.families.count("zero_hop"), len(train.families), test.families == MATH_FAMILIES, train.seed != test.seed
+    (1, 11, True, True)
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from .questions import GenerationConfig, generate_questions
 
 log = logging.getLogger(__name__)
 
-MATH_TRAIN = MATH_FAMILIES
+MATH_TRAIN = MATH_FAMILIES * 2 + ("zero_hop",)
 MATH_TEST = MATH_FAMILIES
 
 
