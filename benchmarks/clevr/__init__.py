@@ -9,7 +9,7 @@
 * :mod:`.asp_executor` -- programs translated to ASP for the ``clingo`` backend;
 * :mod:`.families`, :mod:`.balance`, :mod:`.questions`, :mod:`.text` -- question generation
   for CLEVR's nine families, answer balancing, English question text;
-* :mod:`.hypothetical`, :mod:`.math_families`, :mod:`.math_check`, :mod:`.math_learning` --
+* :mod:`.hypothetical`, :mod:`.math_families`, :mod:`.math_check` --
   CLEVR-Math-style questions (subtract, add described objects, count), their arithmetic checked
   by SymPy, and the ``math`` split;
 * :mod:`.check`, :mod:`.suite` -- the executor agreement check and ``nesy bench clevr``.

@@ -39,6 +39,8 @@ from nesy.solvers.dsl.parser import parse as parse_call
 from nesy.verdict import Status
 
 from .dsl_executor import bound_scene, clevr_dsl, dsl_jobs
+from .math_check import check_arithmetic, require_arithmetic
+from .math_families import MATH_TEST, MATH_TRAIN
 from .programs import to_text
 from .questions import GenerationConfig, Question, generate_questions
 from .reference import SceneIndex
@@ -69,7 +71,10 @@ def split_configs(split: str, *, n_train: int, n_test: int, seed: int, questions
     if split == "hops":
         return (GenerationConfig(n_questions=n_train, seed=seed, split="train", families=HOPS_TRAIN, **common),
                 GenerationConfig(n_questions=n_test, seed=seed + TEST_SEED_OFFSET, split="test", families=HOPS_TEST, **common))
-    raise NesyError(f"clevr: split {split!r} has no learning run yet (iid, cogent, hops)")
+    if split == "math":  # see MATH_TRAIN: math families with a few plain zero-hop questions
+        return (GenerationConfig(n_questions=n_train, seed=seed, split="train", families=MATH_TRAIN, **common),
+                GenerationConfig(n_questions=n_test, seed=seed + TEST_SEED_OFFSET, split="test", families=MATH_TEST, **common))
+    raise NesyError(f"clevr: split {split!r} has no learning run yet (iid, cogent, hops, math)")
 
 
 def answer_type(answer: Any) -> str:
@@ -195,30 +200,45 @@ class LearnedSplit:
     generation_seconds: float
     train_seconds: float
     parse_seconds: float  #: reading the test questions (part of a run's evaluation time)
+    arithmetic: dict[str, Any] | None = None  #: the math split's SymPy check of every question (None elsewhere)
 
 
-def learn_split(split: str, options: dict[str, Any], *, seed: int, progress: Progress) -> LearnedSplit:
-    """Generate the split, learn the parser from the training answers alone, parse the test questions."""
+def learn_split(split: str, options: dict[str, Any], *, seed: int, progress: Progress, pool: Any = None) -> LearnedSplit:
+    """Generate the split, learn the parser from the training answers alone, parse the test questions.
+
+    For the ``math`` split every question's arithmetic is first checked by the sandboxed SymPy
+    backend on ``pool`` (:mod:`~nesy.benchmarks.clevr.math_check`; a disagreement is a generator
+    bug and stops the run), and the DSL has the math modules and number constants.
+    """
     train_config, test_config = split_configs(split, n_train=options["n_train"], n_test=options["n_test"], seed=seed,
                                               questions_per_scene=options["questions_per_scene"])
     started = time.perf_counter()
     train_scenes, train_questions, _ = generate_questions(train_config)
     test_scenes, test_questions, _ = generate_questions(test_config)
     generation_seconds = time.perf_counter() - started
+    arithmetic = None
+    if split == "math":
+        if pool is None:
+            raise NesyError("clevr: the math split checks its arithmetic with SymPy and needs an executor (pool=)")
+        started = time.perf_counter()
+        arithmetic = check_arithmetic(train_questions + test_questions, pool)
+        arithmetic["seconds"] = time.perf_counter() - started
+        require_arithmetic(arithmetic, "clevr --split math")
 
     started = time.perf_counter()
     config = LearnConfig(lexicon_examples=max(300, options["n_train"] // 10), rounds=options["rounds"])
-    parser, stats = learn_parser(clevr_dsl(), examples_of(train_scenes, train_questions), config, stage_reporter(progress))
+    dsl = clevr_dsl(math=split == "math")
+    parser, stats = learn_parser(dsl, examples_of(train_scenes, train_questions), config, stage_reporter(progress))
     train_seconds = time.perf_counter() - started
     started = time.perf_counter()
     texts = [tree_text(p) if p is not None else None for p in (parser.parse(tokenize(q.text)) for q in test_questions)]
     return LearnedSplit(train_config, test_config, train_scenes, train_questions, test_scenes, test_questions, parser,
-                        stats, texts, generation_seconds, train_seconds, time.perf_counter() - started)
+                        stats, texts, generation_seconds, train_seconds, time.perf_counter() - started, arithmetic)
 
 
 def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progress: Progress) -> dict[str, Any]:
     """Generate, learn, evaluate; the results dict of ``nesy bench clevr``."""
-    learned = learn_split(split, options, seed=seed, progress=progress)
+    learned = learn_split(split, options, seed=seed, progress=progress, pool=pool)
     train_questions, test_questions, texts = learned.train_questions, learned.test_questions, learned.test_texts
     parser, stats, train_seconds = learned.parser, learned.stats, learned.train_seconds
     train_scenes, test_scenes, generation_seconds = learned.train_scenes, learned.test_scenes, learned.generation_seconds
@@ -247,7 +267,7 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
              for q, ok, t in zip(test_questions, right, texts) if not ok][:20]
     n_test = len(test_questions)
     accuracy = sum(right) / n_test if n_test else 0.0
-    return {
+    results = {
         "accuracy": accuracy,
         "program_annotations": 0,
         "n_train": len(train_questions),
@@ -277,3 +297,9 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
             ("per family", ", ".join(f"{f} {e['accuracy']:.3f}" for f, e in sorted(per_family.items()))),
         ],
     }
+    if learned.arithmetic is not None:
+        arithmetic = learned.arithmetic
+        results.update(arithmetic=arithmetic, train_families=list(learned.train_config.families),
+                       test_families=list(learned.test_config.families))
+        results["summary"].insert(2, ("sympy arithmetic agreement", f"{arithmetic['agreement']:.4f} of {arithmetic['n']}"))
+    return results

@@ -34,7 +34,7 @@ picture, 3..10).
 
 Splits: ``iid``, ``cogent`` (train on CLEVR-CoGenT condition A scenes, test on condition B),
 ``hops`` (train on zero- and one-hop questions, test on two- and three-hop), ``math`` (CLEVR-Math-style
-questions, :mod:`~nesy.benchmarks.clevr.math_learning`). The executor check draws its questions from
+questions: :data:`~nesy.benchmarks.clevr.math_families.MATH_TRAIN`, learned as the others). The executor check draws its questions from
 all fourteen families (CLEVR's nine and the five math ones) and also checks the math questions'
 arithmetic with SymPy.
 
@@ -61,7 +61,6 @@ from .families import FAMILIES
 from .images import run_images
 from .learning import run_learning
 from .math_families import MATH_FAMILIES
-from .math_learning import run_math_learning
 from .qa_perception import QA_DEFAULTS, QA_LEAST, QA_QUICK, QAConfig
 from .questions import GenerationConfig, generate_questions
 from .scenes import SceneConfig
@@ -113,7 +112,7 @@ class ClevrSuite:
         if not options["check_executors"]:
             if config.split == "math" and options["images"]:
                 raise NesyError("clevr: --images has no math split yet (the math split runs on symbolic scenes)")
-            run = run_images if options["images"] else run_math_learning if config.split == "math" else run_learning
+            run = run_images if options["images"] else run_learning
             with make_executor(workers=config.workers, cache=False) as pool:
                 results = run(config.split or "iid", options, seed=config.seed, pool=pool, progress=progress)
                 results["workers"] = getattr(pool, "n_workers", None)

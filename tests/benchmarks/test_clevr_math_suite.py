@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from nesy.benchmarks.clevr.math_learning import MATH_TEST, MATH_TRAIN
+from nesy.benchmarks.clevr.math_families import MATH_TEST, MATH_TRAIN
 from nesy.benchmarks.clevr.suite import ClevrSuite
 from nesy.errors import NesyError
 from nesy.registry import suite_names
