@@ -61,22 +61,7 @@ class ModelCollector:
             symbols = [a for a in self.restrict_to if model.contains(a)]
         else:
             symbols = model.symbols(shown=True)
-        if not self.optimising:  # the common case, kept short: it runs once per answer set
-            if self.atoms + len(symbols) > self.limit_atoms:
-                self.overflow = True
-                return False
-            atoms = self._texts(symbols)
-            if atoms is None:
-                return False
-            key = tuple(atoms)
-            if key not in self.seen:  # else: the same shown atoms again (hidden atoms differ)
-                self.atoms += len(atoms)
-                self.seen.add(key)
-                self.models.append(atoms)
-                self.costs.append([])
-                self.proven.append(False)
-            return True
-        cost, proven = list(model.cost), model.optimality_proven
+        cost, proven = (list(model.cost), model.optimality_proven) if self.optimising else ([], False)
         supersede = bool(self.costs and self.costs[-1] and not self.proven[-1])  # improving model beaten
         if self.atoms - (len(self.models[-1]) if supersede else 0) + len(symbols) > self.limit_atoms:
             self.overflow = True
@@ -100,11 +85,6 @@ class ModelCollector:
 
     def _texts(self, symbols: Sequence[clingo.Symbol]) -> list[str] | None:
         """The atoms as sorted text, or None (``late``) once the deadline has passed."""
-        if len(symbols) <= self._CHUNK:
-            if time.perf_counter() > self.deadline:
-                self.late = True
-                return None
-            return sorted(map(str, symbols))
         atoms: list[str] = []
         for start in range(0, len(symbols), self._CHUNK):
             if time.perf_counter() > self.deadline:

@@ -156,7 +156,7 @@ class ClingoSession:
         check_program(text, self.functions)
         if not self._optimises:
             self._optimises = _OPTIMISATION_MARKERS.search(text) is not None
-        del self._errors[:]
+        self._clear_messages()
         try:
             self._control.add(name, list(params), text)
         except RuntimeError as exc:
@@ -210,7 +210,7 @@ class ClingoSession:
         Returns:
             ``sat``, ``unsat``, or ``unknown`` when the search was interrupted (models so far in the value).
         """
-        literals = [(to_symbol(atom), bool(truth)) for atom, truth in assumptions] if assumptions else []
+        literals = [(to_symbol(atom), bool(truth)) for atom, truth in assumptions]
         restrict = None if restrict_to is None else [to_symbol(a) for a in restrict_to]
         if max(0, int(limit)) != self._models:
             self._models = max(0, int(limit))

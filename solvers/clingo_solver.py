@@ -336,8 +336,3 @@ def _expected_sets(expected: Any) -> set[frozenset[str]] | None:
             atoms.append(_normal_atom(atom))
         sets.add(frozenset(atoms))
     return sets
-    if expected and all(isinstance(a, str) for a in expected):
-        return {frozenset(map(_normal_atom, expected))}
-    if all(isinstance(m, (list, tuple)) and all(isinstance(a, str) for a in m) for m in expected):
-        return {frozenset(map(_normal_atom, m)) for m in expected}
-    return None
