@@ -27,10 +27,12 @@ Example:
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
 from contextlib import contextmanager
+from threading import get_ident
 from typing import Iterator
 
 from nesy.errors import SolverTimeout
@@ -49,8 +51,19 @@ def _on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
     raise SolverTimeout("wall-clock budget exhausted")
 
 
+_main_ident = threading.main_thread().ident  # read on every native solver call: kept, not looked up
+
+
+def _forked() -> None:
+    global _main_ident
+    _main_ident = threading.get_ident()  # the forking thread is the child's main thread
+
+
+os.register_at_fork(after_in_child=_forked)
+
+
 def _main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
+    return threading.get_ident() == _main_ident
 
 
 def own_alarm() -> None:
@@ -109,7 +122,7 @@ class alarm_deferred:  # noqa: N801 - used like contextlib's lowercase context m
 
     def __enter__(self) -> None:
         global _deferring
-        if not _main_thread():
+        if get_ident() != _main_ident:
             self._mode = 0
         elif _owned or _depth:
             self._mode = 1

@@ -106,26 +106,32 @@ class BaseSolver(ABC):
     def _compared(verdict: Verdict, expected: Any, equal: bool) -> Verdict:
         """The check-mode verdict for a successful run: ``ok`` when ``equal``, else ``mismatch``."""
         if equal:
-            return Verdict(Status.OK, verdict.value, "value matches the expected one", verdict.certificate)
-        return Verdict(
-            Status.MISMATCH, verdict.value, f"expected {_short(expected)}, got {_short(verdict.value)}", verdict.certificate
-        )
+            return Verdict(Status.OK, verdict.value, "value matches the expected one", verdict.certificate, verdict.stats)
+        message = f"expected {_short(expected)}, got {_short(verdict.value)}"
+        return Verdict(Status.MISMATCH, verdict.value, message, verdict.certificate, verdict.stats)
 
-    def _soft_limit(self, budget: Budget) -> ContextManager[None]:
+    def _soft_limit(self, budget: Budget) -> ContextManager[None] | None:
         """The in-process time limit around one call: nesy's SIGALRM alarm (:mod:`nesy.limits`).
 
         A backend whose work runs in native code it can interrupt itself (and that measures
-        what no signal can stop) may return a cheaper guard.
+        what no signal can stop) may return a cheaper guard, or None for none.
         """
         return wall_clock_limit(budget.wall_seconds)
 
     def _guarded(self, program: str, budget: Budget, body) -> Verdict:
         start = time.perf_counter()
-        verdict = self._pre_checks(program, budget)
+        if type(program) is str and 4 * len(program) <= budget.max_program_bytes:
+            verdict = None  # the common case of _pre_checks, without the call
+        else:
+            verdict = self._pre_checks(program, budget)
         if verdict is None:
+            limit = self._soft_limit(budget)
             try:
-                with self._soft_limit(budget):
+                if limit is None:
                     verdict = body()
+                else:
+                    with limit:
+                        verdict = body()
             except ProgramRejected as exc:
                 verdict = Verdict(Status.REJECTED, message=str(exc))
             except SolverTimeout:

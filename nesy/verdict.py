@@ -59,6 +59,20 @@ class Verdict:
     certificate: Any = None
     stats: dict[str, float] = field(default_factory=dict)
 
+    def __init__(
+        self,
+        status: Status,
+        value: Any = None,
+        message: str = "",
+        certificate: Any = None,
+        stats: dict[str, float] | None = None,
+    ) -> None:
+        # Written out (the dataclass keeps it): a frozen dataclass's generated __init__ sets each
+        # field through object.__setattr__, and several verdicts are made per small check.
+        self.__dict__.update(
+            status=status, value=value, message=message, certificate=certificate, stats={} if stats is None else stats
+        )
+
     def __bool__(self) -> bool:  # pragma: no cover - the point is that it raises
         raise TypeError("a Verdict has no truth value; test verdict.status instead")
 
@@ -85,9 +99,7 @@ class Verdict:
 
     def with_stats(self, **stats: float) -> "Verdict":
         """A copy with extra stats merged in."""
-        merged = dict(self.stats)
-        merged.update(stats)
-        return Verdict(self.status, self.value, self.message, self.certificate, merged)
+        return Verdict(self.status, self.value, self.message, self.certificate, {**self.stats, **stats})
 
 
 def rejected(message: str) -> Verdict:

@@ -41,23 +41,46 @@ _REPEAT_SECONDS = 0.05
 
 
 class Alarm:
-    """One armed deadline.
+    """One armed deadline, and the ``with`` block it guards (use it as :func:`interrupt_after`).
 
     Attributes:
         interrupt: Called (from the watchdog thread) once the deadline has passed.
         deadline: ``time.monotonic()`` value at which ``interrupt`` first runs.
         fired: True once ``interrupt`` has been called at least once.
         done: True once the guarded block has closed; the watchdog then never calls it.
+
+    (One object for the block and its alarm: it guards every native solver call, so arming is
+    kept to a few attribute updates under the watchdog's lock.)
     """
 
-    __slots__ = ("interrupt", "deadline", "fired", "done", "seq")
+    __slots__ = ("interrupt", "deadline", "fired", "done", "seq", "_seconds")
 
-    def __init__(self, interrupt: Callable[[], object], deadline: float, seq: int = 0) -> None:
+    def __init__(self, interrupt: Callable[[], object], seconds: float | None) -> None:
         self.interrupt = interrupt
-        self.deadline = deadline
-        self.fired = False
-        self.done = False
-        self.seq = seq
+        self._seconds = seconds
+        self.deadline = float("inf")
+        self.fired = self.done = False
+        self.seq = 0
+
+    def __enter__(self) -> "Alarm | None":
+        if self._seconds is None:
+            return None
+        _WATCHDOG.arm(self, self._seconds)
+        return self
+
+    def __exit__(self, *exc: object) -> bool:
+        if self.seq:
+            watchdog = _WATCHDOG
+            with watchdog._mutex:  # (disarm, inlined) the watchdog calls interrupts under this lock
+                if not self.done:
+                    self.done = True
+                    # drop the callable: a bound ``interrupt`` would keep its solver object (and
+                    # that object's memory) alive until the heap is next pruned
+                    self.interrupt = _disarmed
+                    watchdog._live -= 1
+                    if len(watchdog._heap) > 2 * watchdog._live + 64:
+                        watchdog._prune()
+        return False
 
     def __repr__(self) -> str:
         return f"Alarm(deadline={self.deadline:.3f}, fired={self.fired}, done={self.done})"
@@ -84,30 +107,22 @@ class _Watchdog:
         self._seq = 0
         self._thread: threading.Thread | None = None
 
-    def arm(self, interrupt: Callable[[], object], seconds: float) -> Alarm:
-        deadline = time.monotonic() + max(0.0, seconds)
+    def arm(self, alarm: Alarm, seconds: float) -> None:
+        deadline = time.monotonic() + (seconds if seconds > 0 else 0.0)
         with self._mutex:
             if self._thread is None:
                 self._start_thread()
             self._seq += 1
-            alarm = Alarm(interrupt, deadline, self._seq)
+            alarm.seq, alarm.deadline = self._seq, deadline
             heapq.heappush(self._heap, (deadline, self._seq, alarm))
             self._live += 1
             if deadline < self._wake_at:
                 self._wakeup.notify()
-        return alarm
 
-    def disarm(self, alarm: Alarm) -> None:
-        with self._mutex:  # the watchdog calls interrupts under this lock: none runs after this
-            if not alarm.done:
-                alarm.done = True
-                # drop the callable: a bound ``interrupt`` would keep its solver object (and that
-                # object's memory) alive until the heap is next pruned
-                alarm.interrupt = _disarmed
-                self._live -= 1
-                if len(self._heap) > 2 * self._live + 64:
-                    self._heap = [entry for entry in self._heap if not entry[2].done]
-                    heapq.heapify(self._heap)
+    def _prune(self) -> None:
+        """Drop closed alarms from the heap (called under the lock once they are the majority)."""
+        self._heap = [entry for entry in self._heap if not entry[2].done]
+        heapq.heapify(self._heap)
 
     def _start_thread(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="nesy-watchdog", daemon=True)
@@ -151,34 +166,14 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-class interrupt_after:  # noqa: N801 - used like contextlib's lowercase context managers
-    """Call ``interrupt`` if the ``with`` block is still running ``seconds`` from now.
+interrupt_after = Alarm
+"""``with interrupt_after(interrupt, seconds) as alarm:`` calls ``interrupt`` if the block is still
+running ``seconds`` from now (repeated every 50 ms while it stays open, never after it closed).
 
-    A class rather than a generator function: it guards every native solver call, and a plain
-    ``__enter__``/``__exit__`` costs less.
+Args:
+    interrupt: A thread-safe, quick call that stops the running native search
+        (``clingo.Control.interrupt``, ``z3.Context.interrupt``).
+    seconds: Time allowed; ``None`` arms nothing and the block gets ``None``.
 
-    Args:
-        interrupt: A thread-safe, quick call that stops the running native search
-            (``clingo.Control.interrupt``, ``z3.Context.interrupt``).
-        seconds: Time allowed; ``None`` arms nothing and the block gets ``None``.
-
-    The block gets the :class:`Alarm` (``alarm.fired`` tells whether the deadline was reached),
-    or ``None``.
-    """
-
-    __slots__ = ("_interrupt", "_seconds", "_alarm")
-
-    def __init__(self, interrupt: Callable[[], object], seconds: float | None) -> None:
-        self._interrupt = interrupt
-        self._seconds = seconds
-        self._alarm: Alarm | None = None
-
-    def __enter__(self) -> Alarm | None:
-        if self._seconds is not None:
-            self._alarm = _WATCHDOG.arm(self._interrupt, self._seconds)
-        return self._alarm
-
-    def __exit__(self, *exc: object) -> bool:
-        if self._alarm is not None:
-            _WATCHDOG.disarm(self._alarm)
-        return False
+The block gets the :class:`Alarm` (``alarm.fired`` tells whether the deadline was reached), or ``None``.
+"""

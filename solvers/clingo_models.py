@@ -3,7 +3,9 @@
 :class:`ModelCollector` is the ``on_model`` callback of :class:`~nesy.solvers.clingo_session.ClingoSession`.
 For a program that optimises (``--opt-mode=optN``), improving models are dropped once a
 better one arrives, and only proven-optimal ones are reported when there are any; answer
-sets that look the same (equal shown atoms) are kept once.
+sets that look the same (equal shown atoms) are kept once. :func:`atom_texts` turns symbols into
+text through a per-process cache (clingo interns symbols for the life of the process, and
+``str(symbol)`` costs about as much as grounding a small rule).
 
 Example:
     >>> import clingo
@@ -21,9 +23,31 @@ Example:
 from __future__ import annotations
 
 import time
+from itertools import islice
 from typing import Any, Sequence
 
 import clingo
+
+ATOM_TEXT_CACHE_SIZE = 1 << 16  #: symbols whose text is kept; the cache is emptied when it is full
+_atom_text: dict[clingo.Symbol, str] = {}
+
+
+def atom_texts(symbols: Sequence[clingo.Symbol]) -> list[str]:
+    """The text of each symbol, in order, through the per-process cache.
+
+    Example:
+        >>> atom_texts([clingo.Function("edge", [clingo.Number(1), clingo.String("a b")])])
+        ['edge(1,"a b")']
+    """
+    symbols = list(symbols)  # one pass over clingo's sequence
+    texts = list(map(_atom_text.get, symbols))
+    if None in texts:
+        if len(_atom_text) >= ATOM_TEXT_CACHE_SIZE:
+            _atom_text.clear()
+        for index, text in enumerate(texts):
+            if text is None:
+                texts[index] = _atom_text[symbols[index]] = str(symbols[index])
+    return texts
 
 
 class ModelCollector:
@@ -35,10 +59,13 @@ class ModelCollector:
         deadline: ``time.perf_counter()`` value after which text conversion stops (``late``):
             it costs a few microseconds per atom, so huge answer sets could outlast the budget.
         optimising: Whether the program may optimise; when False, costs and optimality are not
-            asked of clingo (each answer set then has cost ``[]`` and is not "proven optimal").
+            asked of clingo (each answer set then has cost ``[]`` and is not "proven optimal"),
+            and only ``models`` is kept while clingo searches.
     """
 
     _CHUNK = 5000
+    __slots__ = ("optimising", "models", "costs", "proven", "seen", "atoms", "limit_atoms", "deadline",
+                 "overflow", "late", "restrict_to")  # fmt: skip
 
     def __init__(
         self,
@@ -61,9 +88,31 @@ class ModelCollector:
             symbols = [a for a in self.restrict_to if model.contains(a)]
         else:
             symbols = model.symbols(shown=True)
-        cost, proven = (list(model.cost), model.optimality_proven) if self.optimising else ([], False)
-        supersede = bool(self.costs and self.costs[-1] and not self.proven[-1])  # improving model beaten
-        if self.atoms - (len(self.models[-1]) if supersede else 0) + len(symbols) > self.limit_atoms:
+        if self.optimising:
+            return self._add_scored(model, symbols)
+        if self.atoms + len(symbols) > self.limit_atoms:
+            self.overflow = True
+            return False
+        if len(symbols) <= self._CHUNK:
+            atoms = atom_texts(symbols)
+            atoms.sort()
+        else:
+            atoms = self._texts(symbols)
+            if atoms is None:
+                return False
+        key = tuple(atoms)
+        if key not in self.seen:  # else the same shown atoms again (hidden atoms differ)
+            self.seen.add(key)
+            self.atoms += len(atoms)
+            self.models.append(atoms)
+            self.costs.append([])
+        return True
+
+    def _add_scored(self, model: clingo.Model, symbols: Sequence[clingo.Symbol]) -> bool:
+        """:meth:`__call__` for a program that optimises: costs kept, a beaten improving model dropped."""
+        supersede = bool(self.costs and self.costs[-1] and not self.proven[-1])
+        held = self.atoms - len(self.models[-1]) if supersede else self.atoms
+        if held + len(symbols) > self.limit_atoms:
             self.overflow = True
             return False
         atoms = self._texts(symbols)
@@ -74,34 +123,47 @@ class ModelCollector:
             self.atoms -= len(self.models.pop())
             self.costs.pop()
             self.proven.pop()
-        if tuple(atoms) in self.seen:  # the same shown atoms again (hidden atoms differ)
+        key = tuple(atoms)
+        if key in self.seen:
             return True
         self.atoms += len(atoms)
-        self.seen.add(tuple(atoms))
+        self.seen.add(key)
         self.models.append(atoms)
-        self.costs.append(cost)
-        self.proven.append(proven)
+        self.costs.append(list(model.cost))
+        self.proven.append(model.optimality_proven)
         return True
 
     def _texts(self, symbols: Sequence[clingo.Symbol]) -> list[str] | None:
-        """The atoms as sorted text, or None (``late``) once the deadline has passed."""
+        """The atoms as sorted text, or None (``late``) once the deadline has passed.
+
+        An answer set of at most ``_CHUNK`` atoms goes through :func:`atom_texts` at once (a few
+        milliseconds at most); a larger one is converted chunk by chunk with a deadline check
+        before each (uncached: it would flush the cache).
+        """
+        if len(symbols) <= self._CHUNK:
+            texts = atom_texts(symbols)
+            texts.sort()
+            return texts
         atoms: list[str] = []
-        for start in range(0, len(symbols), self._CHUNK):
+        texts = map(str, symbols)  # iterated, not sliced: a slice of clingo's sequence costs per item
+        for _ in range(0, len(symbols), self._CHUNK):
             if time.perf_counter() > self.deadline:
                 self.late = True
                 return None
-            atoms.extend(map(str, symbols[start : start + self._CHUNK]))
+            atoms.extend(islice(texts, self._CHUNK))
         atoms.sort()
         return atoms
 
     def value(self, *, exhausted: bool, interrupted: bool) -> dict[str, Any]:
         """The JSON-friendly value of one solve call (see :mod:`nesy.solvers.clingo_solver`)."""
-        proven = [i for i, ok in enumerate(self.proven) if ok]
-        keep = proven or range(len(self.models))
+        models, costs, optimal = self.models, self.costs, any(self.proven)
+        if optimal:
+            keep = [i for i, ok in enumerate(self.proven) if ok]
+            models, costs = [models[i] for i in keep], [costs[i] for i in keep]
         return {
-            "models": [self.models[i] for i in keep],
-            "costs": [self.costs[i] for i in keep],
-            "optimal": bool(proven),
+            "models": models,
+            "costs": costs,
+            "optimal": optimal,
             "exhausted": bool(exhausted) and not interrupted,
             "interrupted": bool(interrupted),
         }

@@ -31,7 +31,7 @@ import clingo
 
 from nesy.errors import ProgramFailed, ProgramRejected, SolverTimeout
 from nesy.solvers.asp_filter import check_program, check_term
-from nesy.solvers.clingo_models import ModelCollector
+from nesy.solvers.clingo_models import ModelCollector, atom_texts
 from nesy.limits import alarm_deferred
 from nesy.watchdog import interrupt_after
 from nesy.verdict import Status, Verdict
@@ -67,6 +67,8 @@ class FunctionContext:
 
 
 _NO_FUNCTIONS = FunctionContext({})
+_BASE_PART: tuple[tuple[str, tuple[()]]] = (("base", ()),)  #: the default part to ground ...
+_BASE: list[tuple[str, list[Any]]] = [("base", [])]  #: ... as clingo takes it (never changed)
 
 
 def clean_message(text: str, limit: int = 300) -> str:
@@ -135,7 +137,8 @@ class ClingoSession:
         self.detailed_statistics = detailed_statistics
         self._log = _MessageLog()
         self.messages = self._log.messages
-        self._errors = self._log.errors
+        self._errors = self._log.errors  # per operation: emptied by each add, ground and solve
+        # (warnings stay in ``messages``, capped)
         self.max_atoms = max_atoms
         self._parts = 0
         self._stale_interrupt = False
@@ -155,19 +158,19 @@ class ClingoSession:
         """Filter ``text`` and add it to program part ``name`` (not grounded yet)."""
         check_program(text, self.functions)
         if not self._optimises:
-            self._optimises = _OPTIMISATION_MARKERS.search(text) is not None
-        self._clear_messages()
+            self._optimises = ":~" in text or ("#m" in text and _OPTIMISATION_MARKERS.search(text) is not None)
+        del self._errors[:]
         try:
-            self._control.add(name, list(params), text)
+            self._control.add(name, list(params) if params else [], text)
         except RuntimeError as exc:
             raise ProgramRejected(self._error_text(exc, "syntax error")) from None
 
-    def ground(self, parts: Sequence[tuple[str, Sequence[clingo.Symbol]]] = (("base", ()),)) -> None:
+    def ground(self, parts: Sequence[tuple[str, Sequence[clingo.Symbol]]] = _BASE_PART) -> None:
         """Ground program parts; external functions come only from ``functions``."""
-        self._clear_messages()
+        del self._errors[:]
         try:
             context = FunctionContext(self.functions) if self.functions else _NO_FUNCTIONS
-            self._control.ground([(n, list(a)) for n, a in parts], context=context)
+            self._control.ground(_BASE if parts is _BASE_PART else [(n, list(a)) for n, a in parts], context)
         except (MemoryError, SolverTimeout):
             raise
         except RuntimeError as exc:
@@ -210,36 +213,42 @@ class ClingoSession:
         Returns:
             ``sat``, ``unsat``, or ``unknown`` when the search was interrupted (models so far in the value).
         """
-        literals = [(to_symbol(atom), bool(truth)) for atom, truth in assumptions]
+        # (Plain branches rather than comprehensions: this runs around every small check.)
+        literals = [(to_symbol(atom), bool(truth)) for atom, truth in assumptions] if assumptions else ()
         restrict = None if restrict_to is None else [to_symbol(a) for a in restrict_to]
-        if max(0, int(limit)) != self._models:
-            self._models = max(0, int(limit))
-            self._control.configuration.solve.models = str(self._models)
-        self._clear_messages()
+        limit = max(0, int(limit))
+        if limit != self._models:
+            self._models = limit
+            self._control.configuration.solve.models = str(limit)
+        del self._errors[:]
+        if self._stale_interrupt:
+            self._absorb_stale_interrupt()
         start = time.perf_counter()
-        deadline = start + timeout if timeout is not None else float("inf")
-        collector = ModelCollector(self.max_atoms, restrict, deadline, optimising=self._optimises)
+        collector = ModelCollector(
+            self.max_atoms, restrict, float("inf") if timeout is None else start + timeout, self._optimises
+        )
         # A synchronous solve (no search thread per call), stopped by the watchdog at the deadline;
         # no soft-timeout exception may fire inside clingo's callbacks meanwhile.
-        self._absorb_stale_interrupt()
         with alarm_deferred(), interrupt_after(self._control.interrupt, timeout) as alarm:
-            result = self._control.solve(assumptions=literals, on_model=collector)
-        self._stale_interrupt = alarm is not None and alarm.fired
+            result = self._control.solve(literals, collector)
         seconds = time.perf_counter() - start
+        if alarm is not None and alarm.fired:
+            self._stale_interrupt = True
         if collector.overflow:
             raise ProgramFailed(f"answer sets hold more than {self.max_atoms} atoms in all")
-        interrupted = collector.late or result.interrupted
-        value = collector.value(exhausted=result.exhausted, interrupted=interrupted)
-        certificate, stats = self._certificate(len(value["models"]), seconds), {"solver_seconds": seconds}
+        value = collector.value(exhausted=result.exhausted, interrupted=collector.late or result.interrupted)
+        models = value["models"]
+        certificate, stats = self._certificate(len(models), seconds), {"solver_seconds": seconds}
         if value["interrupted"]:
-            message = f"search interrupted after {seconds:.2f} s with {len(value['models'])} answer set(s) so far"
+            message = f"search interrupted after {seconds:.2f} s with {len(models)} answer set(s) so far"
             return Verdict(Status.UNKNOWN, value, message, certificate, stats)
-        if result.unsatisfiable:
+        if not models and result.unsatisfiable:
             return Verdict(Status.UNSAT, value, "no answer set", certificate, stats)
-        cost = value["costs"][-1] if value["costs"] else []
-        message = f"{len(value['models'])} answer set(s)" + (
-            f", {'optimal' if value['optimal'] else 'best'} cost {cost}" if cost else ""
-        )
+        costs = value["costs"]
+        if costs and costs[-1]:
+            message = f"{len(models)} answer set(s), {'optimal' if value['optimal'] else 'best'} cost {costs[-1]}"
+        else:
+            message = f"{len(models)} answer set(s)"
         return Verdict(Status.SAT, value, message, certificate, stats)
 
     def enumerate(
@@ -273,7 +282,7 @@ class ClingoSession:
                 symbols = model.symbols(shown=True)
                 if len(symbols) > self.max_atoms:
                     raise ProgramFailed(f"an answer set holds {len(symbols)} atoms, over the limit of {self.max_atoms}")
-                atoms = sorted(str(a) for a in symbols)
+                atoms = sorted(atom_texts(symbols))
                 if tuple(atoms) not in seen:
                     seen.add(tuple(atoms))
                     yield atoms
@@ -289,9 +298,6 @@ class ClingoSession:
         if self._stale_interrupt:
             self._control.solve(assumptions=[(_ABSORB_ATOM, True)])
             self._stale_interrupt = False
-
-    def _clear_messages(self) -> None:
-        del self._errors[:]  # warnings stay in ``messages`` (capped); errors are per operation
 
     def _error_text(self, exc: RuntimeError, what: str) -> str:
         errors = [m for m in self._errors if m] or [clean_message(str(exc))]

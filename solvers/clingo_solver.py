@@ -50,7 +50,6 @@ import functools
 import pickle
 import re
 import time
-from contextlib import nullcontext
 from typing import Any, Callable, ContextManager, Iterable, Iterator, Mapping
 
 import clingo
@@ -65,7 +64,6 @@ from nesy.verdict import Status, Verdict
 _FUNCTION_NAME = re.compile(r"[a-z][A-Za-z0-9_]*\Z")
 _ABDUCTION_PRIORITY = 1_000_000  # above any level a program's own #minimize is likely to use
 _ABDUCED = "nesy_abduced__"  # marks an abducible assumed true (a name programs are unlikely to use)
-_NO_LIMIT = nullcontext()
 
 
 #: Search options a ClingoSolver may be built with (set by the user's code, never by a program):
@@ -108,7 +106,7 @@ class ClingoSolver(BaseSolver):
         return {"functions": functions, "search": list(self.search)} if self.search else {"functions": functions}
 
     # -- run / check -----------------------------------------------------------------------
-    def _soft_limit(self, budget: Budget) -> ContextManager[None]:
+    def _soft_limit(self, budget: Budget) -> ContextManager[None] | None:
         """No SIGALRM alarm unless external functions run Python while grounding.
 
         Without them nothing here runs long in Python: the search is interrupted at its deadline
@@ -116,7 +114,7 @@ class ClingoSolver(BaseSolver):
         which no signal can interrupt, is timed once it returns (:meth:`_session`). The alarm
         would only cost a timer per call.
         """
-        return wall_clock_limit(budget.wall_seconds) if self.functions else _NO_LIMIT
+        return wall_clock_limit(budget.wall_seconds) if self.functions else None
 
     def execute(self, program: str, input: Any, budget: Budget) -> Verdict:
         """Filter, ground and solve ``program`` (plus ``input`` facts) under ``budget``."""
@@ -132,7 +130,7 @@ class ClingoSolver(BaseSolver):
 
         def run_and_compare() -> Verdict:
             verdict = self.execute(program, input, budget)
-            if not verdict.status.is_success:
+            if verdict.status is Status.UNKNOWN:  # execute's verdicts: sat, unsat or unknown
                 return verdict
             return self._compared(verdict, expected, self._matches(verdict.value, expected, wanted, canonical=True))
 
@@ -153,7 +151,10 @@ class ClingoSolver(BaseSolver):
             return bool(models) == (expected == "sat")
         if wanted is None:
             return False
-        found = {frozenset(m) for m in models} if canonical else {frozenset(map(_normal_atom, m)) for m in models}
+        if canonical:
+            found = set(map(frozenset, models))
+        else:
+            found = {frozenset(map(_normal_atom, m)) for m in models}
         return found == wanted and bool(value.get("exhausted", False))
 
     # -- optional capabilities -------------------------------------------------------------
@@ -242,9 +243,12 @@ class ClingoSolver(BaseSolver):
             arguments=self.search,
             models=models,
         )
-        for text in (facts_text(input) if input is not None else "", extra):
+        if input is not None:
+            text = facts_text(input)
             if text:
                 session.add(text)
+        if extra:
+            session.add(extra)
         session.ground()
         if time.perf_counter() - started > budget.wall_seconds:
             raise SolverTimeout(f"grounding took more than the {budget.wall_seconds:g} s budget")
@@ -329,10 +333,11 @@ def _expected_sets(expected: Any) -> set[frozenset[str]] | None:
     for model in models:
         if not isinstance(model, (list, tuple)):
             return None
-        atoms = []
-        for atom in model:
-            if not isinstance(atom, str):
-                return None
-            atoms.append(_normal_atom(atom))
-        sets.add(frozenset(atoms))
+        try:
+            text = "".join(model)  # also the type check: only strings join
+        except TypeError:
+            return None
+        if _NEEDS_NORMALISING.search(text) is not None:  # one scan for the common case
+            model = [_normal_atom(atom) for atom in model]
+        sets.add(frozenset(model))
     return sets
