@@ -21,6 +21,13 @@ def canonical_json(value: Any) -> str:
         >>> len(canonical_json(10**5000)) > 4000
         True
     """
+    kind = type(value)
+    if kind is str:  # the common parts of a check key (program text, None), without the encoder's Python frames
+        return _encode_str(value)
+    if value is None:
+        return "null"
+    if kind is int and -(10**18) < value < 10**18:
+        return int.__repr__(value)
     try:
         return _dumps(value)
     except ValueError:  # an int over sys.get_int_max_str_digits()
@@ -28,6 +35,7 @@ def canonical_json(value: Any) -> str:
 
 
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=repr, ensure_ascii=False)
+_encode_str = json.encoder.encode_basestring  # what _ENCODER writes for a str (ensure_ascii=False)
 
 
 def _dumps(value: Any) -> str:
