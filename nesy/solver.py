@@ -144,7 +144,8 @@ class BaseSolver(ABC):
                 verdict = Verdict(Status.ERROR, message="program nests too deeply")
             except Exception as exc:  # a backend bug or a library error: still a verdict
                 verdict = Verdict(Status.ERROR, message=f"{type(exc).__name__}: {_short(str(exc), 300)}")
-        return verdict.with_stats(wall_seconds=time.perf_counter() - start)
+        stats = {**verdict.stats, "wall_seconds": time.perf_counter() - start}  # (with_stats, inlined)
+        return Verdict(verdict.status, verdict.value, verdict.message, verdict.certificate, stats)
 
     def _pre_checks(self, program: Any, budget: Budget) -> Verdict | None:
         if not isinstance(program, str):

@@ -63,9 +63,20 @@ class Alarm:
         self.seq = 0
 
     def __enter__(self) -> "Alarm | None":
-        if self._seconds is None:
+        seconds = self._seconds
+        if seconds is None:
             return None
-        _WATCHDOG.arm(self, self._seconds)
+        deadline = time.monotonic() + (seconds if seconds > 0 else 0.0)
+        watchdog = _WATCHDOG
+        with watchdog._mutex:  # (arm, inlined: this runs around every native solver call)
+            if watchdog._thread is None:
+                watchdog._start_thread()
+            watchdog._seq += 1
+            self.seq, self.deadline = watchdog._seq, deadline
+            heapq.heappush(watchdog._heap, (deadline, watchdog._seq, self))
+            watchdog._live += 1
+            if deadline < watchdog._wake_at:
+                watchdog._wakeup.notify()
         return self
 
     def __exit__(self, *exc: object) -> bool:
@@ -93,9 +104,9 @@ def _disarmed() -> None:
 class _Watchdog:
     """The per-process thread and its heap of armed alarms (use :func:`interrupt_after`).
 
-    Arming and disarming take a plain lock (the condition around it is only notified when a
-    new deadline comes before the one the thread sleeps towards): they run around every
-    solver call, so they are kept to a few attribute updates.
+    :class:`Alarm` arms and disarms itself under the plain lock here (the condition around it is
+    only notified when a new deadline comes before the one the thread sleeps towards): that runs
+    around every solver call, so it is kept to a few attribute updates.
     """
 
     def __init__(self) -> None:
@@ -106,18 +117,6 @@ class _Watchdog:
         self._wake_at = float("inf")
         self._seq = 0
         self._thread: threading.Thread | None = None
-
-    def arm(self, alarm: Alarm, seconds: float) -> None:
-        deadline = time.monotonic() + (seconds if seconds > 0 else 0.0)
-        with self._mutex:
-            if self._thread is None:
-                self._start_thread()
-            self._seq += 1
-            alarm.seq, alarm.deadline = self._seq, deadline
-            heapq.heappush(self._heap, (deadline, self._seq, alarm))
-            self._live += 1
-            if deadline < self._wake_at:
-                self._wakeup.notify()
 
     def _prune(self) -> None:
         """Drop closed alarms from the heap (called under the lock once they are the majority)."""
