@@ -17,7 +17,9 @@ word-problems default), ``trust`` (nats a sentence's trained fragment is preferr
 ``WriterConfig.known_penalty``; word problems 6, else 0), ``fallback`` (a test problem gets the first of
 the writer's ``fallback`` best programs that the solver runs without an error, no answer shown; puzzles
 8, else 1), ``choose`` (1: the ``annotated`` problems are the ones that show the most sentence shapes,
-:mod:`nesy.learn.annotate`, else the first ones; puzzles 1), ``run_dir`` (resumable). ``--permute-vocab
+:mod:`nesy.learn.annotate`, else the first ones; puzzles 1), ``clauses`` (1: long sentences are cut into
+clauses the writer reads one by one, and annotated lines aligned to them, :mod:`nesy.learn.clauses`;
+word problems 1, else 0), ``run_dir`` (resumable). ``--permute-vocab
 SEED`` renames every word of the texts by a seeded bijection (puzzles: :mod:`nesy.benchmarks.puzzles.rename`).
 """
 
@@ -45,11 +47,11 @@ from nesy.suites import BenchConfig, integer_options
 
 DEFAULTS = {"n_train": 1000, "n_test": 500, "annotated": 20, "rounds": 6, "k": 32, "per_sentence": 6, "context": 0,
             "monitor": 100, "direct_steps": 1500, "d_model": 128, "layers": 2, "baselines": 1, "threads": 1, "topics": 0,
-            "trust": 0, "fallback": 1, "choose": 0}
+            "trust": 0, "fallback": 1, "choose": 0, "clauses": 0}
 QUICK = {"n_train": 60, "n_test": 30, "annotated": 20, "rounds": 2, "k": 8, "per_sentence": 3, "context": 0,
          "monitor": 0, "direct_steps": 30, "d_model": 128, "layers": 2, "baselines": 1, "threads": 1, "topics": 0,
-         "trust": 0, "fallback": 1, "choose": 0}
-LEAST = {"annotated": 0, "context": 0, "monitor": 0, "baselines": 0, "topics": 0, "trust": 0, "choose": 0}  #: may be 0; the others must be >= 1
+         "trust": 0, "fallback": 1, "choose": 0, "clauses": 0}
+LEAST = {"annotated": 0, "context": 0, "monitor": 0, "baselines": 0, "topics": 0, "trust": 0, "choose": 0, "clauses": 0}  #: may be 0; the others must be >= 1
 
 
 def _options(name: str, config: BenchConfig, own: dict[str, int] | None = None) -> dict[str, Any]:
@@ -78,7 +80,7 @@ def _learn_config(options: dict[str, Any], seed: int) -> TextProgramConfig:
         budget=Budget(wall_seconds=5.0, memory_mb=1024),
         baselines=bool(options["baselines"]), fallback=options["fallback"], direct_steps=options["direct_steps"],
         monitor=options["monitor"],
-        topic_words=bool(options["topics"]), seed=seed,
+        topic_words=bool(options["topics"]), clauses=bool(options["clauses"]), seed=seed,
     )
 
 
@@ -158,7 +160,8 @@ class KinshipSuite(NlProgSuite):
 class WordProblemsSuite(NlProgSuite):
     name = "wordproblems"
     description = "templated arithmetic/algebra word problems -> SymPy equations, writer self-trained from <= 20 programs"
-    own_defaults = {"topics": 1, "trust": 6}  # a story's item word ("apples") reads as one marker
+    own_defaults = {"topics": 1, "trust": 6, "clauses": 1}  # a story's item word ("apples") reads as one marker;
+    # a sentence of several steps ("A number doubled, plus 3, then minus 4 is 17.") reads clause by clause
 
 
 __all__ = ["KinshipSuite", "PuzzlesSuite", "WordProblemsSuite"]

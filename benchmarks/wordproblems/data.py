@@ -6,12 +6,13 @@ Four families (templates in :mod:`~nesy.benchmarks.wordproblems.templates`):
 * ``compare``: a second person is introduced relative to the first ("Anna has 3 more apples than
   Tom."), counts change and move between them; the question asks one count, the total or the difference.
 * ``think``: someone thinks of a number, transforms it step by step and says the result; what was it?
-* ``linear``: a number described by one sentence ("A number doubled, plus 3 is 17."); what is it?
+* ``linear``: a number described by one sentence ("A number doubled, then plus 3 is 17."); what is it?
   Its program follows the sentence left to right, one line per operation (``v = x``, ``v = 2*v``,
-  ``v = v + 3``, ``eq = Eq(v, 17)``), not one nested expression; the sentence is given as its
-  comma-separated clauses ("A number doubled," / "then plus 3 is 17."), each with the lines it says.
-  ``iid`` only: its one sentence grows with its operations, so a longer one would test length
-  generalisation inside a sentence rather than more steps.
+  ``v = v + 3``, ``eq = Eq(v, 17)``), not one nested expression. The sentence is one sentence with
+  one fragment (all its lines), as a real data set would give it: which clause says which line is
+  for the learner to find (``--set clauses=1``, :mod:`nesy.learn.clauses`). ``iid`` only: its one
+  sentence grows with its operations, so a longer one would test length generalisation inside a
+  sentence rather than more steps.
 
 The program is SymPy-language text for :class:`~nesy.solvers.sympy_solver.SympySolver`:
 ``name = expression`` statements (names are the people's names, lower-cased; ``x`` is the
@@ -189,31 +190,26 @@ def _linear(rng: random.Random, steps: int, story: _Story, names: list[str]):
         phrases.append(phrase.format(K=k))
         value = {"add": value + k, "sub": value - k, "mul": value * k, "double": 2 * value}[kind]
     opener = rng.choice(("A number", "Some number", "A certain number"))
-    for clause, code in linear_clauses(opener, phrases, lines, value):
-        story.sentences.append(clause)
-        story.fragments.append(code)
+    story.sentences.append(linear_sentence(opener, phrases, value))
+    story.fragments.append("\n".join(lines + [f"eq = Eq({T.LINEAR_VAR}, {value})"]))
     text, code = rng.choice(T.LINEAR_ASK)
     story.sentences.append(text)
     story.fragments.append(code)
     return start
 
 
-def linear_clauses(opener: str, phrases: list[str], lines: list[str], value: int) -> list[tuple[str, str]]:
-    """The one-sentence description as its comma-separated clauses, each with the program lines it says.
-
-    The text is unchanged (the clauses joined by spaces give the sentence back); each clause is one
-    unit the learner reads, so a description with more operations is more clauses of the same kinds.
+def linear_sentence(opener: str, phrases: list[str], value: int) -> str:
+    """The one-sentence description: the operations' phrases after the opener, comma-separated, the last after "then".
 
     Example:
-        >>> linear_clauses("A number", ["doubled", "plus 3"], ["v = x", "v = 2*v", "v = v + 3"], 17)
-        [('A number doubled,', 'v = x\\nv = 2*v'), ('then plus 3 is 17.', 'v = v + 3\\neq = Eq(v, 17)')]
+        >>> linear_sentence("A number", ["doubled", "plus 3", "minus 4"], 17)
+        'A number doubled, plus 3, then minus 4 is 17.'
+        >>> linear_sentence("A number", ["doubled"], 6)
+        'A number doubled is 6.'
     """
-    ask = f"eq = Eq({T.LINEAR_VAR}, {value})"
     if len(phrases) == 1:
-        return [(f"{opener} {phrases[0]} is {value}.", "\n".join(lines + [ask]))]
-    clauses = [(f"{opener} {phrases[0]},", "\n".join(lines[:2]))]
-    clauses += [(f"{phrase},", line) for phrase, line in zip(phrases[1:-1], lines[2:-1])]
-    return clauses + [(f"then {phrases[-1]} is {value}.", f"{lines[-1]}\n{ask}")]
+        return f"{opener} {phrases[0]} is {value}."
+    return f"{opener} " + ", ".join(phrases[:-1]) + f", then {phrases[-1]} is {value}."
 
 
 _FAMILY = {"change": _change, "compare": _compare, "think": _think, "linear": _linear}

@@ -22,13 +22,14 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
 from nesy.budget import Budget
 from nesy.executor import Job, make_executor
 from nesy.learn.baseline import seq2seq_baseline
+from nesy.learn.clauses import ClauseCutter
 from nesy.learn.evaluate import Evaluation, evaluate
 from nesy.learn.fragments import FragmentWriter, WriterConfig, join_fragments
 from nesy.learn.loop import LoopConfig, SelfTrainer
@@ -86,6 +87,9 @@ class TextProgramConfig:
             solver runs without an error (no answer is shown; 1: the best program as it is).
         topic_words: Read each text's topic words as one marker (:mod:`nesy.learn.topics`), counted on
             the training texts and the annotated programs.
+        clauses: Cut long sentences into clauses, the units the writer reads (:mod:`nesy.learn.clauses`:
+            at clause punctuation, where the training texts show the pieces combining freely); an
+            annotated sentence's lines are shared out among its clauses by a searched alignment.
         seed: Seeds the models.
     """
 
@@ -102,6 +106,7 @@ class TextProgramConfig:
     monitor: int = 0
     fallback: int = 1
     topic_words: bool = False
+    clauses: bool = False
     seed: int = 0
 
 
@@ -113,6 +118,29 @@ def answer_text(answer: Any) -> str:
         ('aunt', '12', '{"a": 1}')
     """
     return answer if isinstance(answer, str) else json.dumps(answer, sort_keys=True)
+
+
+def cut_into_clauses(
+    train: Sequence[TextProblem], test: Sequence[TextProblem], separator: str = "\n", topic_words: bool = False,
+) -> tuple[list[TextProblem], list[TextProblem]]:
+    """The problems with their sentences cut into clauses (:mod:`nesy.learn.clauses`), counted on ``train``'s texts
+    (with ``topic_words``, a text's topic words read as one marker there, as the writer reads them).
+
+    Example:
+        >>> texts = [f"A number {a}, then {b} is 6." for a in ("plus 1", "doubled") for b in ("minus 2", "plus 3")]
+        >>> train = [TextProblem(str(i), (t, "What is it?"), 0) for i, t in enumerate(texts)]
+        >>> _, [test] = cut_into_clauses(train, [TextProblem("t", ("A number plus 4, then minus 5 is 2.",), 3)])
+        >>> test.sentences
+        ('A number plus 4,', 'then minus 5 is 2.')
+    """
+    topics = (TopicWords.fitted((p.sentences for p in train), (f for p in train if p.fragments for f in p.fragments))
+              if topic_words else None)
+    copier = SlotCopier.fitted(s for p in train for s in p.sentences)
+    cutter = ClauseCutter.fitted((p.sentences for p in train), copier, topics)
+    cut = cutter.cut_texts([(p.sentences, p.fragments) for p in list(train) + list(test)], separator)
+    problems = [replace(p, sentences=units, fragments=fragments)
+                for p, (units, fragments) in zip(list(train) + list(test), cut)]
+    return problems[: len(train)], problems[len(train) :]
 
 
 def _task(name: str, problems: Sequence[TextProblem], solver: Any) -> Task:
@@ -159,6 +187,8 @@ def learn_text_programs(
     """
     progress = progress or NullProgress()
     run_dir = Path(run_dir)
+    if config.clauses:
+        train, test = cut_into_clauses(train, test, config.writer.separator, config.topic_words)
     annotated = [p for p in train if p.fragments is not None]
     copier = SlotCopier.fitted(s for p in train for s in p.sentences)
     topics = (TopicWords.fitted((p.sentences for p in train), (f for p in annotated for f in p.fragments))
@@ -266,4 +296,5 @@ def rounds_plot(results: dict[str, Any], name: str, title: str) -> dict[str, Any
             "series": series}
 
 
-__all__ = ["TextProblem", "TextProgramConfig", "answer_text", "join_fragments", "learn_text_programs", "rounds_plot"]
+__all__ = ["TextProblem", "TextProgramConfig", "answer_text", "cut_into_clauses", "join_fragments", "learn_text_programs",
+           "rounds_plot"]
