@@ -56,6 +56,8 @@ from typing import Any, Callable, Sequence
 from nesy.learn.anchors import Vouch, anchored_choice, tally
 from nesy.learn.edits import IDENT, OPERATOR, edits, numbers, operators, unused_slots
 from nesy.learn.kbest import k_best
+from nesy.learn.repair import single_repairs
+from nesy.learn.rivals import ambiguity, prefer_discriminating, probes, rivals_of
 from nesy.learn.slots import SlotCopier
 from nesy.learn.topics import TopicWords
 from nesy.proposer.protocol import Candidate, FitReport
@@ -108,6 +110,13 @@ class WriterConfig:
             (:mod:`nesy.learn.anchors`: trust spreads from the annotated programs), not by votes alone.
         recall: A sentence trained on gets the fragment it was fitted on as its best one (a small model
             does not always reproduce every training pair).
+        rivals: With an ``ablation`` check, each needed fragment of a sampled verified program is also
+            checked with its sentence's rival fragments in its place (the other fragments verified programs
+            gave the sentence, and the writer's ``rivals`` best alternatives for it): it vouches only where
+            none verifies, for a sentence some program vouches for so (:mod:`nesy.learn.rivals`; 0: off).
+        repair: With an ``ablation`` check, :meth:`FragmentWriter.repair` (the self-training loop's abducer)
+            tries up to this many programs per failed text that differ from its best one in one sentence
+            shape's fragment (:mod:`nesy.learn.repair`; 0: off).
     """
 
     per_sentence: int = 3
@@ -127,6 +136,8 @@ class WriterConfig:
     list_words: bool = True
     anchored: bool = True
     recall: bool = True
+    rivals: int = 0
+    repair: int = 0
 
 
 def _operator_shape(fragment: str) -> tuple[str, ...]:
@@ -169,6 +180,7 @@ class FragmentWriter:
         self.covers_slots = False  # whether every training fragment mentions every slot of its sentence
         self.known: dict[str, str] = {}  # slotted sentence -> slotted fragment, of the last fit
         self.annotated_pairs: set[tuple[str, str]] = set()  # (slotted sentence, fragment) of annotated programs
+        self.alternatives: dict[str, list[str]] = {}  # slotted sentence -> its fragments when last proposed, best first
         #: (text, program) pairs -> whether each verifies; None: every fragment of a verified program votes
         self.ablation: Callable[[list[tuple[str, str]]], list[bool]] | None = None
         self.memory_path = Path(memory_path) if memory_path is not None else None
@@ -237,6 +249,8 @@ class FragmentWriter:
             if self.config.score_edits:
                 proposals = self._rescored(proposals)
             proposals = {source: self._penalised(source, found) for source, found in proposals.items()}
+            if self.config.rivals or self.config.repair:
+                self.alternatives.update({source: [c.program for c in found] for source, found in proposals.items()})
         out = []
         for text, reading in zip(inputs, readings):
             # one decision per distinct slotted sentence: the same sentence shape gets the same fragment
@@ -367,10 +381,11 @@ class FragmentWriter:
         skipped = sum(fragments is None for _, _, fragments in found)
         found = [(text, program, fragments) for text, program, fragments in found if fragments is not None]
         unneeded = self._unneeded(found)
-        records = []
+        records, readings = [], []
         for text, program, fragments in found:
             needed, seen = [], []
-            for i, ((source, slots), fragment) in enumerate(zip(self.reading(self.sentences(text)), fragments)):
+            readings.append((text, fragments, self.reading(self.sentences(text))))
+            for i, ((source, slots), fragment) in enumerate(zip(readings[-1][2], fragments)):
                 if (text, program, i) in unneeded:
                     seen.append(source)  # seen, but this program does not vouch for it
                 else:
@@ -382,6 +397,8 @@ class FragmentWriter:
         self.annotated_pairs = {pair for record in records if record.weight >= GOLD_WEIGHT for pair in record.pairs}
         if self.config.known_penalty and self.covers_slots:
             records = self._covering_first(records)
+        if self.config.rivals and self.ablation is not None:
+            records = self._discriminating(records, readings)
         if self.config.anchored:
             return anchored_choice(records, GOLD_WEIGHT)
         out = []
@@ -390,6 +407,55 @@ class FragmentWriter:
                 continue
             top = max(counts.values())
             out += [(source, target) for target, count in counts.items() if count == top]
+        return out
+
+    def _discriminating(self, records: list[Vouch], readings: list) -> list[Vouch]:
+        """Records whose fragments vouch only where no rival fragment verifies in their place (:mod:`nesy.learn.rivals`)."""
+        join = lambda fragments: join_fragments(fragments, self.config.separator)  # noqa: E731
+        alternatives = {source: found[: self.config.rivals] for source, found in self.alternatives.items()}
+        found = probes(records, readings, rivals_of(records, alternatives), self.copier.restore, join, GOLD_WEIGHT)
+        verified = self.ablation([(probe.text, probe.program) for probe in found]) if found else []
+        ambiguous = ambiguity(found, verified)
+        log.info("rivals: %d substitutions checked, %d verified, %d of %d records ambiguous somewhere", len(found),
+                 sum(verified), len({index for index, _ in ambiguous}), len(records))
+        return prefer_discriminating(records, ambiguous, GOLD_WEIGHT)
+
+    def repair(self, pairs: Sequence[tuple[str, Any]], k: int = 2) -> dict[str, str]:
+        """For each text none of whose ``k`` best programs passes the ``ablation`` check: the first program that
+        differs from its best one in one sentence shape's fragment and passes.
+
+        An abducer for :class:`~nesy.learn.loop.SelfTrainer` with its ``k`` (its checks of the ``k`` programs
+        are cached; the answers given are not read: ``ablation`` checks against them); at most
+        ``config.repair`` programs are tried per text.
+        """
+        if self.ablation is None or not self.config.repair or not pairs:
+            return {}
+        texts = list(dict.fromkeys(text for text, _ in pairs))
+        proposed = {text: [c.program for c in found] for text, found in zip(texts, self.propose(texts, max(2, k)))}
+        solved: set[str] = set()
+        for ranks in (slice(0, 1), slice(1, None)):  # the best programs first, as the loop checked them
+            batch = [(text, program) for text, found in proposed.items() if text not in solved for program in found[ranks]]
+            solved |= {text for (text, _), ok in zip(batch, self.ablation(batch) if batch else []) if ok}
+        tries, widened = [], {}  # a sentence's own alternatives, then what the trained sentences most like it say
+        for text, found in proposed.items():
+            fragments = self._fragments_of(text, found[0]) if found and text not in solved else None
+            if fragments is not None:
+                reading = self.reading(self.sentences(text))
+                for source, _ in reading:
+                    if source not in widened:
+                        own = self.alternatives.get(source, [])
+                        widened[source] = own + [t for t in self._neighbours(source) if t not in own]
+                tries += [(text, tuple(changed)) for changed in single_repairs(
+                    fragments, reading, widened, self.copier.restore, self.config.repair)]
+        programs = [join_fragments(fragments, self.config.separator) for _, fragments in tries]
+        verified = self.ablation([(text, program) for (text, _), program in zip(tries, programs)]) if tries else []
+        out: dict[str, str] = {}
+        for (text, fragments), program, ok in zip(tries, programs, verified):
+            if ok and text not in out:
+                out[text] = program
+                self._fragments[(text, program)] = fragments
+        log.info("repair: %d of %d failed texts repaired (%d programs tried)", len(out), len(texts) - len(solved),
+                 len(tries))
         return out
 
     @staticmethod

@@ -230,7 +230,8 @@ def learn_text_programs(
         loop = LoopConfig(rounds=config.rounds, k=config.k, start_fraction=config.start_fraction,
                           keep_per_item=config.keep_per_item, best_first=True, fit_on="latest", budget=config.budget)
         started = time.perf_counter()
-        trainer = SelfTrainer(train_task, writer, pool, run_dir, config=loop, progress=progress, gold=gold, monitor=monitor)
+        trainer = SelfTrainer(train_task, writer, pool, run_dir, config=loop, progress=progress, gold=gold, monitor=monitor,
+                              abducer=(lambda pairs: writer.repair(pairs, config.k)) if config.writer.repair else None)
         try:
             learned = trainer.run()
         finally:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
-import torch
-
 from nesy.learn.fragments import FragmentWriter, WriterConfig
 from nesy.learn.slots import SlotCopier
 from nesy.learn.textprog import TextProblem, TextProgramConfig, learn_text_programs
@@ -46,14 +43,6 @@ def problems(seed: int, n: int, names: list[str], sizes: tuple[int, int], *, pas
         sentences, fragments, answer = story(rng, names, rng.randint(*sizes), passive and j >= annotated)
         out.append(TextProblem(f"p{seed}-{j}", tuple(sentences), answer, tuple(fragments) if j < annotated else None))
     return out
-
-
-@pytest.fixture
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def small_config(**overrides) -> TextProgramConfig:
