@@ -141,8 +141,9 @@ class Consistency:
         return (self.explained[k] + self.base * self.prior) / (self.applicable[k[0]] + self.prior)
 
     def score(self, rules: Sequence[Rule]) -> float:
-        """Sum over the rules of the log of their :meth:`share`."""
-        return sum(math.log(self.share(r)) for r in rules)
+        """Sum over the rules of the log of their :meth:`share` (a rule of one hole and no words,
+        a call wrapped around a phrase, has no words to be consistent with and is not counted)."""
+        return sum(math.log(self.share(r)) for r in rules if not (len(r.text) == 1 and is_hole(r.text[0])))
 
 
 def choose(candidates: Sequence[Sequence[Sequence[Rule]]], table: Consistency, frequency: float = 1.0,

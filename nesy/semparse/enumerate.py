@@ -64,6 +64,36 @@ class Found:
 
 
 @dataclass(frozen=True)
+class Atom:
+    """A sub-program built elsewhere (a phrase already read), offered to the search as one piece.
+
+    With required ``constants``, an atom stands for the run ``first..last`` of them and uses each
+    exactly once, so a search over atoms builds only the part of the program above them.
+
+    Attributes:
+        program: Call syntax of the sub-program.
+        type: Its DSL type.
+        value: Its value on the bound world.
+        first: The first required constant it covers (an index into ``constants``).
+        last: The last one it covers.
+        constants: Its constants, in the order they appear in ``program``.
+        slots: For each of them, its index into ``constants``.
+        seen_on: Its values on the probe worlds (``probes``), if any are given.
+        size: The size it counts for in the search (1: it costs as little as a constant).
+    """
+
+    program: str
+    type: str
+    value: Any
+    first: int
+    last: int
+    constants: tuple[str, ...]
+    slots: tuple[int, ...]
+    seen_on: tuple[Any, ...] = ()
+    size: int = 1
+
+
+@dataclass(frozen=True)
 class _State:
     text: str
     type: str
@@ -112,6 +142,8 @@ def consistent_programs(
     slack: int | None = None,
     answer_type: str | None = None,
     probes: Sequence[Callable[[], ContextManager[Any]]] = (),
+    atoms: Sequence[Atom] = (),
+    only_atoms: bool = False,
 ) -> list[Found]:
     """Smallest programs whose value is ``answer`` (one per set of constants used).
 
@@ -139,6 +171,10 @@ def consistent_programs(
             programs that agree on the question's world by coincidence but differ elsewhere
             (``union(scene(), X)`` and ``same_size(X)`` on a world where both are every object)
             are both kept; the answer is still wanted on the question's world only.
+        atoms: With ``constants``: sub-programs offered as single pieces (:class:`Atom`), kept
+            before anything built from the constants, so an equal value built again is not kept.
+        only_atoms: The constants an atom covers are not offered alone: the program reads those
+            words only as the atoms read them (few programs fit by coincidence then).
 
     Returns:
         Programs in order of size (with ``constants`` given: only those that use all of them).
@@ -198,7 +234,10 @@ def consistent_programs(
             for c in dsl.constants.values():
                 keep(constant(c, c.name, (c.name,), 1, (c.name,)))
         else:
+            covered = {k for atom in atoms for k in range(atom.first, atom.last + 1)} if only_atoms else set()
             for i, name in enumerate(required):
+                if i in covered:
+                    continue
                 if name is None:
                     for c in dsl.constants.values():
                         keep(constant(c, c.name, 1 << i, 1, (c.name,), (i,), (c.name,)))
@@ -207,6 +246,10 @@ def consistent_programs(
                     raise NesyError(f"constant {name!r} is not declared in DSL {dsl.name!r}")
                 c = dsl.constants[name]
                 keep(constant(c, name, 1 << i, 1, (name,), (i,)))
+            for atom in atoms:
+                used = ((1 << (atom.last + 1)) - 1) ^ ((1 << atom.first) - 1)
+                seen_on = atom.seen_on if probes else ()
+                keep(_State(atom.program, atom.type, atom.value, used, atom.size, atom.constants, atom.slots, seen_on=seen_on))
         for size in range(1, max_size + 1):
             if slack is not None and found and size > found[0].size + slack:
                 break

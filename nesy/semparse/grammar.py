@@ -30,7 +30,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from nesy.errors import NesyError
 
@@ -93,6 +93,7 @@ def extract(
     program: Tree,
     constant_types: dict[str, str],
     return_types: dict[str, str] | None = None,
+    wrappers: bool = False,
 ) -> list[Rule]:
     """The rules of one aligned pair, root first.
 
@@ -102,6 +103,10 @@ def extract(
         program: A projective program whose constants carry slot indices.
         constant_types: Each constant's DSL type (for the ``<type>`` markers).
         return_types: Each primitive's return type (for :attr:`Rule.type`).
+        wrappers: A unit whose top call has no constant of its own (``unique``, ``query_color``,
+            ``count`` around a description) stops at the first call below it that has one: that
+            call is a hole, and the unit a rule of one hole (``query_color.unique -> [filter_color]``),
+            so the description's rules are the same wherever it stands.
 
     Raises:
         NesyError: a constant without a slot, or a program that is not projective.
@@ -116,6 +121,7 @@ def extract(
         holes: list[Tree] = []
         chain: list[str] = []
         span = intervals[id(top)]
+        bare = wrappers and not root and not _direct(top)
 
         def build(node: Tree, in_chain: bool) -> Tree:
             if node.kind == CONST:
@@ -127,7 +133,8 @@ def extract(
                 holes.append(node)
                 return Tree(kind=HOLE, index=len(holes) - 1)
             chain.append(node.name)
-            return Tree(node.name, tuple(build(a, not root and intervals[id(a)] == span) for a in node.args), CALL)
+            return Tree(node.name, tuple(build(a, not root and intervals[id(a)] == span and not (bare and _direct(a)))
+                                         for a in node.args), CALL)
 
         fragment = build(top, True)
         if root:
@@ -179,6 +186,27 @@ def extract(
     unit(program, True)
     rules.reverse()
     return _root_first(rules)
+
+
+def readings(tokens: Sequence[str], positions: Sequence[int], programs: Iterable[Tree], constant_types: dict[str, str],
+             return_types: dict[str, str] | None = None, wrappers: bool = False) -> list[list[Rule]]:
+    """Each program's rules (:func:`extract`), once per distinct set; programs that are not projective are left out."""
+    out: list[list[Rule]] = []
+    seen: set = set()
+    for program in programs:
+        try:
+            rules = extract(tokens, positions, program, constant_types, return_types, wrappers)
+        except NesyError:
+            continue
+        if tuple(rules) not in seen:
+            seen.add(tuple(rules))
+            out.append(rules)
+    return out
+
+
+def _direct(node: Tree) -> bool:
+    """Whether a call has a constant among its own arguments."""
+    return any(a.kind == CONST for a in node.args)
 
 
 def _root_first(rules: list[Rule]) -> list[Rule]:

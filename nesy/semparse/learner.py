@@ -1,7 +1,7 @@
 """Learn a question -> program parser from (world, question, answer) triples, no programs given.
 
 :func:`learn_parser` gets a typed DSL, and for each training question its words, its answer
-and a way to bind its world (a scene) for the DSL's primitives. Four steps:
+and a way to bind its world (a scene) for the DSL's primitives. Five steps:
 
 1. **Lexicon** (:mod:`~nesy.semparse.lexicon`): on the shortest questions with informative
    answers (not yes/no), the constant sets of small answer-consistent programs of the answer's
@@ -25,6 +25,13 @@ and a way to bind its world (a scene) for the DSL's primitives. Four steps:
    with the rules so far (:class:`~nesy.semparse.parser.ChartParser`, k best); of the parses
    whose program gives the answer on its world, the one whose rules score best is kept and the
    rules are counted again.
+5. **Compose** (:mod:`~nesy.semparse.compose`): questions too long for step 2 or answered yes/no
+   are searched again over the phrases the grammar of step 4 reads (each span it parses offered
+   as one piece, the words inside it read only that way), so only the few calls above them are
+   searched and the constant limit does not bind; a question with such candidates keeps only
+   those, and steps 3 and 4 run again. Calls without constants of their own around a phrase
+   (``query_color(unique(...))``) are rules of their own (``wrappers``), so a phrase reads the
+   same wherever it stands.
 
 Nothing here knows a suite: words, constants, primitives and answers are the caller's.
 
@@ -59,9 +66,10 @@ from typing import Any, Callable, ContextManager, Sequence
 from nesy.errors import NesyError
 from nesy.solvers.dsl.language import DSL
 
+from .compose import compose_step
 from .enumerate import _same_answer, consistent_programs
 from .agreement import Consistency, choose, confirmed
-from .grammar import Rule, extract
+from .grammar import Rule, readings
 from .lexicon import Lexicon, learn_lexicon
 from .lexicon_search import extend_lexicon, informative, needed, probe_examples, refine_lexicon, world_dependent
 from .parser import ChartParser
@@ -127,6 +135,22 @@ class LearnConfig:
         base: With ``consistency``: the share a rule is taken to explain before it is seen.
         probe_worlds: Other questions' worlds on which step 2's search also runs each program, so
             that programs equal on the question's world by coincidence stay apart (0: none).
+        compose: Whether step 5 runs: candidates searched over the phrases the grammar reads
+            (:mod:`~nesy.semparse.compose`), then steps 3 and 4 again with them.
+        compose_constants: Most lexicon words of a question searched in step 5.
+        compose_searched: Most questions searched in step 5.
+        compose_size: Largest program searched in step 5 (a phrase counts as one node).
+        compose_per_span: Phrase readings offered per span and type (distinct values, best first).
+        compose_only_atoms: In step 5, words inside a phrase are read only as the phrase (``only_atoms``
+            of :func:`~nesy.semparse.enumerate.consistent_programs`).
+        compose_replace: A question with step-5 candidates keeps only those (else they join its step-2 ones):
+            with the phrases' readings fixed, a coincidence explains few questions of its frame.
+        rank: With ``consistency``: the learned parser keeps, of its k best parses, the one whose
+            rules are most consistent (:attr:`SemanticParser.ranker`), not the most frequent.
+        retype: The learned parser's cost of filling a hole with another label of its type
+            (:class:`~nesy.semparse.parser.ChartParser`; None: only when nothing else parses).
+        wrappers: Read calls without constants of their own around a description as rules of
+            their own (``wrappers`` of :func:`~nesy.semparse.grammar.extract`).
     """
 
     lexicon_examples: int = 1000
@@ -154,6 +178,16 @@ class LearnConfig:
     prior: float = 1.0
     base: float = 0.5
     probe_worlds: int = 0
+    compose: bool = True
+    compose_constants: int = 14
+    compose_searched: int = 4000
+    compose_size: int = 14
+    compose_per_span: int = 1
+    compose_only_atoms: bool = False
+    compose_replace: bool = False
+    rank: bool = False
+    retype: float | None = None
+    wrappers: bool = True
 
     def __post_init__(self) -> None:
         if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k) < 1:
@@ -172,6 +206,9 @@ class SemanticParser:
         counts: Rule counts (the grammar).
         k: Parses kept per chart cell.
         relaxed: Whether :meth:`parse` retries unparsed questions with the chart's relaxations.
+        retype: The chart's cost of filling a hole with another label of its type (None: only when relaxed).
+        ranker: If set, :meth:`parse` keeps, of the chart's k best parses, the one whose rules are
+            most consistent (:meth:`~nesy.semparse.agreement.Consistency.score`), as training chose readings.
     """
 
     lexicon: Lexicon
@@ -179,6 +216,8 @@ class SemanticParser:
     counts: dict[Rule, float]
     k: int = 4
     relaxed: bool = True
+    retype: float | None = None
+    ranker: Consistency | None = None
     _chart: ChartParser | None = field(default=None, repr=False)
     _relaxed: ChartParser | None = field(default=None, repr=False)
 
@@ -186,7 +225,7 @@ class SemanticParser:
     def chart(self) -> ChartParser:
         """The chart parser over :attr:`counts` (built once)."""
         if self._chart is None:
-            self._chart = ChartParser(self.counts, k=self.k)
+            self._chart = ChartParser(self.counts, k=self.k, retype=self.retype)
         return self._chart
 
     def lexical(self, tokens: Sequence[str]) -> list["tuple[str, str] | None"]:
@@ -210,8 +249,10 @@ class SemanticParser:
         found = self.parses(tokens)
         if not found and self.relaxed:
             if self._relaxed is None:
-                self._relaxed = ChartParser(self.counts, k=self.k, backoff=8.0, skip=3)
+                self._relaxed = ChartParser(self.counts, k=self.k, backoff=8.0, skip=3, retype=self.retype)
             found = self._relaxed.parse(tokens, self.lexical(tokens))
+        if found and self.ranker is not None:
+            return max(found, key=lambda p: (self.ranker.score(p.rules), p.score)).program  # type: ignore[union-attr]
         return found[0].program if found else None
 
     def program(self, tokens: Sequence[str]) -> str | None:
@@ -252,6 +293,13 @@ def learn_parser(
     candidates = candidate_step(dsl, examples, lexicon, config, report, stats)
     stats["search_seconds"] = time.perf_counter() - started
     parser = grammar_step(dsl, examples, lexicon, candidates, config, report, stats)
+    if config.compose:
+        started = time.perf_counter()
+        composed = compose_step(dsl, examples, parser, config, report, stats)
+        candidates = [(new if config.compose_replace else old + [rules for rules in new if rules not in old]) if new else old
+                      for old, new in zip(candidates, composed)]
+        stats["compose_seconds"] = time.perf_counter() - started
+        parser = grammar_step(dsl, examples, lexicon, candidates, config, report, stats)
     return parser, stats
 
 
@@ -301,16 +349,7 @@ def candidate_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, conf
             ordered=True, every=True, max_found=config.max_candidates, deadline=time.monotonic() + config.search_seconds,
             slack=config.slack, answer_type=ex.answer_type, probes=[w for w in worlds if w is not ex.bind],
         )
-        seen = set()
-        for f in found:
-            try:
-                rules = extract(ex.tokens, positions, from_found(f), types, returns)
-            except NesyError:
-                continue
-            key = tuple(rules)
-            if key not in seen:
-                seen.add(key)
-                candidates[i].append(rules)
+        candidates[i] = readings(ex.tokens, positions, (from_found(f) for f in found), types, returns, config.wrappers)
         if i % 500 == 0:
             report("search", i, len(examples))
     stats["searched"] = searched
@@ -383,7 +422,8 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
         counts = new
         stats[f"verified_round_{round_ + 1}"] = verified / max(1, len(examples))
     stats["verify_seconds"] = time.perf_counter() - started
-    parser = SemanticParser(lexicon, types, dict(counts), k=config.k)
+    parser = SemanticParser(lexicon, types, dict(counts), k=config.k, retype=config.retype,
+                            ranker=table if config.rank and config.selection == "consistency" else None)
     stats["rules"] = len(counts)
     stats["labels"] = len({r.label for r in counts})
     stats["lexicon_size"] = len(lexicon.entries)

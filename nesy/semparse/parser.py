@@ -61,13 +61,16 @@ class ChartParser:
         skip: Most words (none of them lexicon words) a hole may leave out before its span.
         skip_cost: Cost of each word left out.
         max_steps: Rule matches tried per question before giving up (keeps bad cases bounded).
+        retype: Cost of filling a hole with another label of the same type, tried always beside
+            the hole's own label (None: only as ``backoff``, when the own label has no parse).
     """
 
     def __init__(
         self, counts: Mapping[Rule, float], *, k: int = 3, backoff: float | None = None, skip: int = 0, skip_cost: float = 4.0,
-        max_steps: int = 20_000,
+        max_steps: int = 20_000, retype: float | None = None,
     ) -> None:
         self.k, self.backoff, self.max_steps, self.skip, self.skip_cost = k, backoff, max_steps, skip, skip_cost
+        self.retype = retype
         totals: dict[str, float] = defaultdict(float)
         for rule, n in counts.items():
             if n > 0:
@@ -134,15 +137,16 @@ class _Chart:
 
     def _hole(self, label: str, i: int, j: int) -> list[Parse]:
         exact = self.best(label, i, j)
-        if exact or self.p.backoff is None:
+        cost = self.p.retype if self.p.retype is not None else None if exact else self.p.backoff
+        if cost is None:
             return exact
         wanted = self.p.types.get(label)
         other = [
-            Parse(p.score - self.p.backoff, p.program, p.rules)
+            Parse(p.score - cost, p.program, p.rules)
             for alt in self.p.by_type.get(wanted, ()) if alt != label
             for p in self.best(alt, i, j)
         ]
-        return sorted(other, key=lambda p: -p.score)[: self.p.k]
+        return sorted(exact + other, key=lambda p: -p.score)[: self.p.k]
 
     def _fill(self, items: tuple[str, ...], n: int, pos: int, end: int, cost: float) -> Iterator[tuple[float, list[Tree], list[Parse]]]:
         """Fill hole ``items[n]`` with a parse of a span from ``pos`` (a lexicon word) to a lexicon word."""

@@ -65,3 +65,17 @@ def test_rules_from_one_relation_compose_into_a_chain_of_two():
         "count(filter_color(relate(unique(filter_shape(relate(unique(filter_shape(scene(), cube)), behind), ball)), left), blue))"
     )
     assert parser.parse("how many blue things are ?".split(), [None, None, ("blue", "color"), None, None, None]) == []
+
+
+def test_with_wrappers_a_description_reads_the_same_wherever_it_stands():
+    words, positions, program = one_hop("red", "left", "cube")
+    rules = extract(words, positions, program, TYPES, RETURNS, wrappers=True)
+    got = {(r.label, " ".join(r.text), r.fragment_text) for r in rules}
+    assert ("relate", "<relation> of the [unique]", "relate(@0, $0)") in got
+    assert ("unique", "[filter_shape]", "unique(@0)") in got
+    assert ("filter_shape", "<shape>", "filter_shape(scene(), $0)") in got
+    parser = ChartParser({rule: 1.0 for rule in rules})
+    words = "how many blue things are behind of the ball ?".split()
+    lexical = [None, None, ("blue", "color"), None, None, ("behind", "relation"), None, None, ("ball", "shape"), None]
+    assert [to_text(p.program) for p in parser.parse(words, lexical)] == [
+        "count(filter_color(relate(unique(filter_shape(scene(), ball)), behind), blue))"]

@@ -1,0 +1,153 @@
+"""Candidate readings built from phrases already read: search only the part above them.
+
+A question with two described objects ("Is the big red cube the same colour as the small
+sphere?") has too many words for a search from its constants alone: its program is large, and
+yes/no answers are given by a great many smaller programs first. But its phrases have been read
+before, in shorter questions: the grammar learned so far parses "big red cube" and "small sphere"
+as sub-programs. :func:`phrase_atoms` offers every span of the question that the grammar parses
+(at least ``min_words`` lexicon words, not the whole question) as one piece
+(:class:`~nesy.semparse.enumerate.Atom`) to the search, which then only has to find the few calls
+above them (``equal_color(query_color(unique(A)), query_color(unique(B)))``); what is found is
+read into rules as any other candidate (:func:`~nesy.semparse.grammar.extract`), the phrases'
+own rules included.
+
+Nothing here knows a suite: phrases are whatever the learned grammar parses.
+
+Example:
+    >>> from nesy.solvers.dsl.language import DSL
+    >>> from nesy.semparse.grammar import extract
+    >>> from nesy.semparse.learner import SemanticParser
+    >>> from nesy.semparse.lexicon import Lexicon
+    >>> from nesy.semparse.tree import CONST, Tree
+    >>> dsl = DSL("arith")
+    >>> _ = dsl.primitive("add", ["int", "int"], "int", lambda a, b: a + b)
+    >>> _ = dsl.primitive("mul", ["int", "int"], "int", lambda a, b: a * b)
+    >>> for name, value in (("two", 2), ("three", 3), ("four", 4)):
+    ...     _ = dsl.constant(name, "int", value)
+    >>> types = {"two": "int", "three": "int", "four": "int"}
+    >>> two = lambda i: Tree("two", (), CONST, i)
+    >>> program = Tree("add", (Tree("mul", (two(0), two(1))), two(2)))
+    >>> rules = extract("two times two plus two".split(), [0, 2, 4], program, types, {"mul": "int", "add": "int"})[1:]
+    >>> parser = SemanticParser(Lexicon({w: w for w in types}), types, {rule: 1.0 for rule in rules})
+    >>> tokens = "three times four plus two".split()
+    >>> [(a.program, a.value) for a in phrase_atoms(dsl, parser, tokens, [0, 2, 4])]
+    [('mul(three, four)', 12)]
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import nullcontext
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Sequence
+
+from nesy.solvers.dsl.language import DSL
+
+from .enumerate import _FAILED, Atom, consistent_programs
+from .grammar import ROOT, Rule, readings
+from .parser import _Chart
+from .tree import constants_of, evaluate, from_found, to_text
+
+if TYPE_CHECKING:
+    from .learner import Example, LearnConfig, SemanticParser
+
+log = logging.getLogger(__name__)
+
+
+def phrase_atoms(dsl: DSL, parser: SemanticParser, tokens: Sequence[str], positions: Sequence[int],
+                 bind: Callable[[], ContextManager[Any]] | None = None, *, min_words: int = 2, per_span: int = 1,
+                 probes: Sequence[Callable[[], ContextManager[Any]]] = ()) -> list[Atom]:
+    """The spans of the question that the grammar parses, as search pieces with their values.
+
+    Args:
+        dsl: The language (its primitives compute the pieces' values).
+        parser: The grammar learned so far (rules below the root are used).
+        tokens: The question's words.
+        positions: The word positions of its lexicon words (the search's required constants, in order).
+        bind: Makes the question's world visible while the values are computed.
+        min_words: Fewest lexicon words a span has (a single word is a constant already).
+        per_span: Most pieces per span and type (its best parses with distinct values, over all labels).
+        probes: Binders of other worlds, on which each piece's values are also computed.
+
+    Returns:
+        The pieces, each span's best first; spans whose parses fail on the world give none.
+    """
+    lexical = parser.lexical(tokens)
+    chart = _Chart(parser.chart, list(tokens), lexical)
+    labels = [label for label in parser.chart.rules if label != ROOT]
+    atoms: list[Atom] = []
+    index = {p: k for k, p in enumerate(positions)}
+    with (bind() if bind else nullcontext()):
+        for a in range(len(positions)):
+            for b in range(a + min_words - 1, len(positions)):
+                if a == 0 and b == len(positions) - 1:
+                    continue
+                parses = sorted((p for label in labels for p in chart.best(label, positions[a], positions[b] + 1)),
+                                key=lambda p: -p.score)
+                values: dict[str, set] = {}
+                for parse in parses:
+                    kind = parser.chart.types.get(parse.rules[0].label, "")
+                    seen = values.setdefault(kind, set())
+                    if len(seen) >= per_span:
+                        continue
+                    try:
+                        value = evaluate(dsl, parse.program)
+                        key = repr(value)
+                    except Exception:  # undefined on this world (a failed unique)
+                        continue
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    leaves = list(constants_of(parse.program))
+                    atoms.append(Atom(to_text(parse.program), kind, value, a, b, tuple(c.name for c in leaves),
+                                      tuple(index[c.index] for c in leaves), _elsewhere(dsl, parse.program, probes)))
+    return atoms
+
+
+def _elsewhere(dsl: DSL, program: Any, probes: Sequence[Callable[[], ContextManager[Any]]]) -> tuple[Any, ...]:
+    out = []
+    for probe in probes:
+        try:
+            with probe():
+                out.append(evaluate(dsl, program))
+        except Exception:
+            out.append(_FAILED)
+    return tuple(out)
+
+
+def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParser", config: "LearnConfig",
+                 report: Callable[[str, int, int], None], stats: dict[str, Any]) -> list[list[list[Rule]]]:
+    """Each question's candidate readings searched over its phrases (:func:`phrase_atoms`), read into rules.
+
+    Questions with at most ``config.compose_constants`` lexicon words are searched, at most
+    ``config.compose_searched`` of them, those the grammar so far does not read right (no
+    verified parse) or answers yes/no (a verified parse of a yes/no question may be a coincidence) first.
+    """
+    types = {name: str(c.type) for name, c in dsl.constants.items()}
+    returns = {name: str(p.return_type) for name, p in dsl.primitives.items()}
+    candidates: list[list[list[Rule]]] = [[] for _ in examples]
+    order = []
+    for i, ex in enumerate(examples):
+        positions = [p for p, lex in enumerate(parser.lexical(ex.tokens)) if lex is not None]
+        if 2 <= len(positions) <= config.compose_constants:
+            order.append((type(ex.answer) is not bool, i, positions))
+    order.sort(key=lambda t: t[0])
+    searched = 0
+    for n, (_, i, positions) in enumerate(order[: config.compose_searched]):
+        ex = examples[i]
+        atoms = phrase_atoms(dsl, parser, ex.tokens, positions, ex.bind, per_span=config.compose_per_span)
+        if not atoms:
+            continue
+        searched += 1
+        lexical = parser.lexical(ex.tokens)
+        found = consistent_programs(
+            dsl, ex.answer, max_size=config.compose_size, constants=[lexical[p][0] for p in positions], bind=ex.bind,  # type: ignore[index]
+            ordered=True, every=True, max_found=config.max_candidates, deadline=time.monotonic() + config.search_seconds,
+            slack=config.slack, answer_type=ex.answer_type, atoms=atoms, only_atoms=config.compose_only_atoms,
+        )
+        candidates[i] = readings(ex.tokens, positions, (from_found(f) for f in found), types, returns, config.wrappers)
+        if n % 500 == 0:
+            report("compose", n, min(len(order), config.compose_searched))
+    stats["composed"] = searched
+    stats["composed_with_candidates"] = sum(1 for c in candidates if c)
+    return candidates
