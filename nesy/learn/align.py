@@ -12,9 +12,12 @@ sentence together, the one that is best by, in this order:
 2. **no silent clause**: every clause that could say a line does (one per empty clause);
 3. **recurrence**: the (slotted clause, slotted run) pairs recur across the annotated problems: one
    per pair no other sentence uses, one per clause shape another sentence gives another run;
-4. **association**: each line sits with the clause word it co-occurs with most across the annotated
-   sentences (Dice coefficient of line shape and word), summed;
-5. the earliest placement (a line is said as early as it can be).
+4. **association**: lines and clause words go together (Dice coefficient of a line's shape and a
+   word, over the annotated sentences not cut and the cut ones' clauses as currently aligned: each
+   line with its clause's best word plus each clause word with its run's best line, summed); the
+   sentences are re-aligned in turn until none changes (hard EM);
+5. **constants**: a constant that another clause says counts against its line's placement;
+6. the earliest placement (a line is said as early as it can be).
 
 A sentence whose line needs values that no single clause holds keeps those clauses together (the
 units returned show it, so that the cutter can refuse the boundary). Nothing here knows a language or
@@ -205,7 +208,7 @@ def align_sentences(
                            for s in found]).dice
     chosen = [min(s.options, key=lambda o: (o.local, -s.association(o, dice), o.soft, o.placement)) for s in found]
     counts = _Counts(base + [g for s, o in zip(found, chosen) for g in s.groups(o)])
-    for _ in range(passes):  # hard EM: association counted on the other sentences' clauses as aligned
+    for _ in range(passes):  # hard EM: association counted on the clauses as currently aligned
         changed = False
         for i, sentence in enumerate(found):
             others = Counter(pair for j, option in enumerate(chosen) if j != i for pair in option.pairs)
@@ -227,5 +230,6 @@ def align_sentences(
         if not changed:
             break
     return [(s.units, list(option.runs)) for s, option in zip(found, chosen)]
+
 
 __all__ = ["MAX_ALIGNMENTS", "align_sentences", "constants"]

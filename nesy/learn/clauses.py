@@ -73,8 +73,8 @@ class ClauseCutter:
     lefts: Counter = field(default_factory=Counter)
     rights: Counter = field(default_factory=Counter)
     refused: set[tuple[str, str]] = field(default_factory=set)
-    _partners: tuple[dict, dict] = field(default_factory=lambda: ({}, {}), repr=False)
-    _clinging: tuple[dict, dict] = field(default_factory=lambda: ({}, {}), repr=False)
+    _partners: tuple[dict, dict] = field(default_factory=lambda: ({}, {}), init=False, repr=False)
+    _clinging: tuple[dict, dict] = field(default_factory=lambda: ({}, {}), init=False, repr=False)
 
     @classmethod
     def fitted(cls, texts: Iterable[Sequence[str]], copier: SlotCopier, topics: TopicWords | None = None,
