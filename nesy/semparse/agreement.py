@@ -80,6 +80,44 @@ def key(rule: Rule) -> tuple[tuple[bool, tuple[str, ...]], str]:
     return frame(rule), rule.fragment_text
 
 
+def is_wrapper(rule: Rule) -> bool:
+    """Whether the rule is a call wrapped around one phrase (its text one hole, no words)."""
+    return len(rule.text) == 1 and is_hole(rule.text[0])
+
+
+def keys_of(rules: Sequence[Rule], tops: bool = True) -> list[tuple[tuple[bool, tuple[str, ...]], str]]:
+    """The keys one reading is scored by: each rule's :func:`key`, but a wrapper (:func:`is_wrapper`)
+    has no words to be consistent with and no key of its own; the wrappers right below the whole
+    question's rule join its fragment (``equal_color(@0, @1)`` with ``query_color(unique(@0))``
+    twice), so a reading is kept for its whole top, not for a root that fits with any wrappers
+    (with ``tops`` false they are left out only).
+
+    Example:
+        >>> from nesy.semparse.tree import Tree, HOLE
+        >>> hole = Tree(kind=HOLE, index=0)
+        >>> root = Rule(ROOT, ("is", "[q]", "?"), Tree("exist", (hole,)))
+        >>> [k[1] for k in keys_of([root, Rule("q", ("[f]",), Tree("count", (hole,))), Rule("f", ("<c>",), Tree("f"))])]
+        ['exist(@0) | count(@0)', 'f()']
+    """
+    out = []
+    root = rules[0] if rules and rules[0].label == ROOT else None
+    joined: list[str] = []
+    if root is not None and tops:
+        wanted = list(root.holes)
+        for r in rules[1:]:
+            if r.label in wanted and is_wrapper(r):
+                wanted.remove(r.label)
+                joined.append(r.fragment_text)
+    for r in rules:
+        if is_wrapper(r):
+            continue
+        k = key(r)
+        if r is root and joined:
+            k = (k[0], k[1] + " | " + " ".join(sorted(joined)))
+        out.append(k)
+    return out
+
+
 @dataclass
 class Consistency:
     """Per rule (:func:`key`), the questions it explains; per :func:`frame`, those it could stand in.
@@ -89,16 +127,19 @@ class Consistency:
         applicable: Questions with a candidate that uses a rule of this frame.
         prior: Pseudo-count of the smoothing: ``prior`` unseen questions, of which the rule explains ``base``.
         base: The share a rule is taken to explain before it is seen (low: a rule must earn its share).
+        tops: Whether the wrappers right below a whole question's rule join its key (:func:`keys_of`).
     """
 
     explained: Counter = field(default_factory=Counter)
     applicable: Counter = field(default_factory=Counter)
     prior: float = 2.0
     base: float = 0.2
+    tops: bool = True
 
     @classmethod
     def of(cls, candidates: Sequence[Sequence[Sequence[Rule]]], weights: Sequence[float] | None = None,
-           prior: float = 2.0, base: float = 0.2, questions: Sequence[Sequence[str]] | None = None) -> "Consistency":
+           prior: float = 2.0, base: float = 0.2, questions: Sequence[Sequence[str]] | None = None,
+           tops: bool = True) -> "Consistency":
         """Count over each question's candidates (each question counts once per key and frame, times its weight).
 
         With ``questions`` (``questions[i]``: question i's words, a lexicon word written as its
@@ -107,13 +148,13 @@ class Consistency:
         those with a candidate of that frame: a frame that a coincidence made up ("[] objects
         than <size>") is then tried on all the questions it fits.
         """
-        table = cls(prior=prior, base=base)
+        table = cls(prior=prior, base=base, tops=tops)
         roots: set = set()
         for i, cands in enumerate(candidates):
             if not cands:
                 continue
             w = 1.0 if weights is None else weights[i]
-            keys = {key(r) for rules in cands for r in rules}
+            keys = {k for rules in cands for k in keys_of(rules, tops)}
             for k in keys:
                 table.explained[k] += w
             for f in {k[0] for k in keys}:
@@ -137,13 +178,15 @@ class Consistency:
 
     def share(self, rule: Rule) -> float:
         """Smoothed share of the questions its frame could stand in that the rule explains."""
-        k = key(rule)
+        return self.share_of(key(rule))
+
+    def share_of(self, k: tuple[tuple[bool, tuple[str, ...]], str]) -> float:
+        """:meth:`share` of a key (:func:`keys_of`)."""
         return (self.explained[k] + self.base * self.prior) / (self.applicable[k[0]] + self.prior)
 
     def score(self, rules: Sequence[Rule]) -> float:
-        """Sum over the rules of the log of their :meth:`share` (a rule of one hole and no words,
-        a call wrapped around a phrase, has no words to be consistent with and is not counted)."""
-        return sum(math.log(self.share(r)) for r in rules if not (len(r.text) == 1 and is_hole(r.text[0])))
+        """Sum over the reading's keys (:func:`keys_of`) of the log of their share."""
+        return sum(math.log(self.share_of(k)) for k in keys_of(rules, self.tops))
 
 
 def choose(candidates: Sequence[Sequence[Sequence[Rule]]], table: Consistency, frequency: float = 1.0,

@@ -151,6 +151,8 @@ class LearnConfig:
             (:class:`~nesy.semparse.parser.ChartParser`; None: only when nothing else parses).
         wrappers: Read calls without constants of their own around a description as rules of
             their own (``wrappers`` of :func:`~nesy.semparse.grammar.extract`).
+        tops: With ``consistency``: the wrappers right below a whole question's rule are scored
+            with it (``tops`` of :class:`~nesy.semparse.agreement.Consistency`).
     """
 
     lexicon_examples: int = 1000
@@ -188,6 +190,7 @@ class LearnConfig:
     rank: bool = False
     retype: float | None = None
     wrappers: bool = True
+    tops: bool = False
 
     def __post_init__(self) -> None:
         if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k) < 1:
@@ -391,7 +394,8 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
     started = time.perf_counter()
     lexical = SemanticParser(lexicon, types, {}).lexical
     shapes = [[f"<{lex[1]}>" if lex else w for w, lex in zip(ex.tokens, lexical(ex.tokens))] for ex in examples]
-    table = Consistency.of(candidates, prior=config.prior, base=config.base, questions=shapes if config.match_roots else None)
+    table = Consistency.of(candidates, prior=config.prior, base=config.base, questions=shapes if config.match_roots else None,
+                                tops=config.tops)
     if config.selection == "frequency":
         chosen = _frequency_em(examples, candidates, config)
     else:
@@ -399,7 +403,8 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
         if config.confirm:
             trusted = [type(ex.answer) is not bool for ex in examples]
             candidates = confirmed(candidates, chosen, trusted)
-            table = Consistency.of(candidates, prior=config.prior, base=config.base, questions=shapes if config.match_roots else None)
+            table = Consistency.of(candidates, prior=config.prior, base=config.base, questions=shapes if config.match_roots else None,
+                                tops=config.tops)
             chosen = choose(candidates, table, config.frequency, config.em_iterations)
     counts: Counter = Counter(r for rules in chosen if rules for r in rules)
     stats["em_seconds"] = time.perf_counter() - started

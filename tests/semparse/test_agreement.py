@@ -17,7 +17,7 @@ from nesy.benchmarks.clevr.programs import to_text
 from nesy.benchmarks.clevr.questions import GenerationConfig, generate_questions
 from nesy.semparse.agreement import Consistency, choose, confirmed, matches
 from nesy.semparse.enumerate import consistent_programs
-from nesy.semparse.grammar import ROOT, extract
+from nesy.semparse.grammar import ROOT, Rule, extract
 from nesy.semparse.tree import CONST, Tree, evaluate, from_found
 from nesy.solvers.dsl.parser import Call, parse
 
@@ -94,3 +94,17 @@ def test_a_frame_matches_only_questions_it_covers():
     assert not matches(["are", "there", "more", "[]", "?"], question[:-1])
     assert not matches(["are", "there", "fewer", "[]", "than", "[]", "?"], question)
 
+
+
+def test_a_root_is_kept_for_its_whole_top_not_for_fitting_with_any_wrappers():
+    """Every question of a frame fits ``less`` with some wrapper pair, only ``same`` with always the same one."""
+    hole = lambda j: Tree(kind="hole", index=j)  # noqa: E731
+    root = lambda name: Rule(ROOT, ("is", "[w]", "as", "[w]", "?"), Tree(name, (hole(0), hole(1))))  # noqa: E731
+    wrap = lambda name: Rule("w", ("[f]",), Tree(name, (hole(0),)))  # noqa: E731
+    phrase = Rule("f", ("<c>",), Tree("f"))
+    true = [root("same"), wrap("query"), phrase, wrap("query"), phrase]
+    odd = ["count", "other", "union", "size"]
+    candidates = [[[root("less"), wrap(odd[i]), phrase, wrap(odd[i - 1]), phrase], true] for i in range(4)]
+    table = Consistency.of(candidates)
+    assert all(rules == true for rules in choose(candidates, table, frequency=0.0))
+    assert table.score(true) > table.score(candidates[0][0])
