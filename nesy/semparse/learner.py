@@ -190,7 +190,7 @@ class LearnConfig:
     rank: bool = False
     retype: float | None = None
     wrappers: bool = True
-    tops: bool = False
+    tops: bool = True
 
     def __post_init__(self) -> None:
         if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k) < 1:
