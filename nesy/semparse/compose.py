@@ -143,7 +143,7 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
         found = consistent_programs(
             dsl, ex.answer, max_size=config.compose_size, constants=[lexical[p][0] for p in positions], bind=ex.bind,  # type: ignore[index]
             ordered=True, every=True, max_found=config.max_candidates, deadline=time.monotonic() + config.search_seconds,
-            slack=config.slack, answer_type=ex.answer_type, atoms=atoms, only_atoms=config.compose_only_atoms,
+            slack=config.slack, answer_type=ex.answer_type, atoms=atoms,
         )
         candidates[i] = readings(ex.tokens, positions, (from_found(f) for f in found), types, returns, config.wrappers)
         if n % 500 == 0:

@@ -143,7 +143,6 @@ def consistent_programs(
     answer_type: str | None = None,
     probes: Sequence[Callable[[], ContextManager[Any]]] = (),
     atoms: Sequence[Atom] = (),
-    only_atoms: bool = False,
 ) -> list[Found]:
     """Smallest programs whose value is ``answer`` (one per set of constants used).
 
@@ -173,8 +172,6 @@ def consistent_programs(
             are both kept; the answer is still wanted on the question's world only.
         atoms: With ``constants``: sub-programs offered as single pieces (:class:`Atom`), kept
             before anything built from the constants, so an equal value built again is not kept.
-        only_atoms: The constants an atom covers are not offered alone: the program reads those
-            words only as the atoms read them (few programs fit by coincidence then).
 
     Returns:
         Programs in order of size (with ``constants`` given: only those that use all of them).
@@ -234,10 +231,7 @@ def consistent_programs(
             for c in dsl.constants.values():
                 keep(constant(c, c.name, (c.name,), 1, (c.name,)))
         else:
-            covered = {k for atom in atoms for k in range(atom.first, atom.last + 1)} if only_atoms else set()
             for i, name in enumerate(required):
-                if i in covered:
-                    continue
                 if name is None:
                     for c in dsl.constants.values():
                         keep(constant(c, c.name, 1 << i, 1, (c.name,), (i,), (c.name,)))

@@ -141,12 +141,6 @@ class LearnConfig:
         compose_searched: Most questions searched in step 5.
         compose_size: Largest program searched in step 5 (a phrase counts as one node).
         compose_per_span: Phrase readings offered per span and type (distinct values, best first).
-        compose_only_atoms: In step 5, words inside a phrase are read only as the phrase (``only_atoms``
-            of :func:`~nesy.semparse.enumerate.consistent_programs`).
-        compose_replace: A question with step-5 candidates keeps only those (else they join its step-2 ones):
-            with the phrases' readings fixed, a coincidence explains few questions of its frame.
-        rank: With ``consistency``: the learned parser keeps, of its k best parses, the one whose
-            rules are most consistent (:attr:`SemanticParser.ranker`), not the most frequent.
         retype: The learned parser's cost of filling a hole with another label of its type
             (:class:`~nesy.semparse.parser.ChartParser`; None: only when nothing else parses).
         wrappers: Read calls without constants of their own around a description as rules of
@@ -185,9 +179,6 @@ class LearnConfig:
     compose_searched: int = 4000
     compose_size: int = 14
     compose_per_span: int = 1
-    compose_only_atoms: bool = False
-    compose_replace: bool = False
-    rank: bool = False
     retype: float | None = None
     wrappers: bool = True
     tops: bool = True
@@ -210,8 +201,6 @@ class SemanticParser:
         k: Parses kept per chart cell.
         relaxed: Whether :meth:`parse` retries unparsed questions with the chart's relaxations.
         retype: The chart's cost of filling a hole with another label of its type (None: only when relaxed).
-        ranker: If set, :meth:`parse` keeps, of the chart's k best parses, the one whose rules are
-            most consistent (:meth:`~nesy.semparse.agreement.Consistency.score`), as training chose readings.
     """
 
     lexicon: Lexicon
@@ -220,7 +209,6 @@ class SemanticParser:
     k: int = 4
     relaxed: bool = True
     retype: float | None = None
-    ranker: Consistency | None = None
     _chart: ChartParser | None = field(default=None, repr=False)
     _relaxed: ChartParser | None = field(default=None, repr=False)
 
@@ -254,8 +242,6 @@ class SemanticParser:
             if self._relaxed is None:
                 self._relaxed = ChartParser(self.counts, k=self.k, backoff=8.0, skip=3, retype=self.retype)
             found = self._relaxed.parse(tokens, self.lexical(tokens))
-        if found and self.ranker is not None:
-            return max(found, key=lambda p: (self.ranker.score(p.rules), p.score)).program  # type: ignore[union-attr]
         return found[0].program if found else None
 
     def program(self, tokens: Sequence[str]) -> str | None:
@@ -299,8 +285,7 @@ def learn_parser(
     if config.compose:
         started = time.perf_counter()
         composed = compose_step(dsl, examples, parser, config, report, stats)
-        candidates = [(new if config.compose_replace else old + [rules for rules in new if rules not in old]) if new else old
-                      for old, new in zip(candidates, composed)]
+        candidates = [old + [rules for rules in new if rules not in old] for old, new in zip(candidates, composed)]
         stats["compose_seconds"] = time.perf_counter() - started
         parser = grammar_step(dsl, examples, lexicon, candidates, config, report, stats)
     return parser, stats
@@ -427,8 +412,7 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
         counts = new
         stats[f"verified_round_{round_ + 1}"] = verified / max(1, len(examples))
     stats["verify_seconds"] = time.perf_counter() - started
-    parser = SemanticParser(lexicon, types, dict(counts), k=config.k, retype=config.retype,
-                            ranker=table if config.rank and config.selection == "consistency" else None)
+    parser = SemanticParser(lexicon, types, dict(counts), k=config.k, retype=config.retype)
     stats["rules"] = len(counts)
     stats["labels"] = len({r.label for r in counts})
     stats["lexicon_size"] = len(lexicon.entries)
