@@ -105,10 +105,15 @@ class BaseSolver(ABC):
     @staticmethod
     def _compared(verdict: Verdict, expected: Any, equal: bool) -> Verdict:
         """The check-mode verdict for a successful run: ``ok`` when ``equal``, else ``mismatch``."""
+        status, message = BaseSolver._comparison(verdict.value, expected, equal)
+        return Verdict(status, verdict.value, message, verdict.certificate, verdict.stats)
+
+    @staticmethod
+    def _comparison(value: Any, expected: Any, equal: bool) -> tuple[Status, str]:
+        """The check-mode status and message for a successful run that gave ``value``."""
         if equal:
-            return Verdict(Status.OK, verdict.value, "value matches the expected one", verdict.certificate, verdict.stats)
-        message = f"expected {_short(expected)}, got {_short(verdict.value)}"
-        return Verdict(Status.MISMATCH, verdict.value, message, verdict.certificate, verdict.stats)
+            return Status.OK, "value matches the expected one"
+        return Status.MISMATCH, f"expected {_short(expected)}, got {_short(value)}"
 
     def _soft_limit(self, budget: Budget) -> ContextManager[None] | None:
         """The in-process time limit around one call: nesy's SIGALRM alarm (:mod:`nesy.limits`).
@@ -118,7 +123,13 @@ class BaseSolver(ABC):
         """
         return wall_clock_limit(budget.wall_seconds)
 
-    def _guarded(self, program: str, budget: Budget, body) -> Verdict:
+    def _guarded(self, program: str, budget: Budget, body, *, fresh: bool = False) -> Verdict:
+        """``body()``'s verdict, or the verdict for the exception it raised, with ``wall_seconds``.
+
+        ``fresh``: ``body`` makes a new verdict (and stats dict) on every call, never a shared
+        one, so ``wall_seconds`` is written into it rather than into a copy (a backend's own
+        check does this; a plugin's ``execute`` may return a stored verdict, so ``run`` does not).
+        """
         start = time.perf_counter()
         if type(program) is str and 4 * len(program) <= budget.max_program_bytes:
             verdict = None  # the common case of _pre_checks, without the call
@@ -144,6 +155,9 @@ class BaseSolver(ABC):
                 verdict = Verdict(Status.ERROR, message="program nests too deeply")
             except Exception as exc:  # a backend bug or a library error: still a verdict
                 verdict = Verdict(Status.ERROR, message=f"{type(exc).__name__}: {_short(str(exc), 300)}")
+        if fresh:
+            verdict.stats["wall_seconds"] = time.perf_counter() - start
+            return verdict
         stats = {**verdict.stats, "wall_seconds": time.perf_counter() - start}  # (with_stats, inlined)
         return Verdict(verdict.status, verdict.value, verdict.message, verdict.certificate, stats)
 

@@ -29,25 +29,37 @@ from typing import Any, Sequence
 import clingo
 
 ATOM_TEXT_CACHE_SIZE = 1 << 16  #: symbols whose text is kept; the cache is emptied when it is full
-_atom_text: dict[clingo.Symbol, str] = {}
+_atom_text: dict[int, str] = {}  # by clingo's raw symbol value (symbols are interned: equal values, equal symbols)
 
 
 def atom_texts(symbols: Sequence[clingo.Symbol]) -> list[str]:
-    """The text of each symbol, in order, through the per-process cache.
+    """The text of each symbol, in order.
+
+    ``Model.symbols`` gives a sequence over clingo's raw symbol array: that is read directly and
+    its texts go through the per-process cache (no ``Symbol`` object per atom); any other
+    sequence of symbols is converted one by one.
 
     Example:
         >>> atom_texts([clingo.Function("edge", [clingo.Number(1), clingo.String("a b")])])
         ['edge(1,"a b")']
     """
-    symbols = list(symbols)  # one pass over clingo's sequence
-    texts = list(map(_atom_text.get, symbols))
+    raw = getattr(symbols, "_p_symbols", None)
+    if raw is None:
+        return [str(symbol) for symbol in symbols]
+    texts = list(map(_atom_text.get, raw))
     if None in texts:
         if len(_atom_text) >= ATOM_TEXT_CACHE_SIZE:
             _atom_text.clear()
         for index, text in enumerate(texts):
             if text is None:
-                texts[index] = _atom_text[symbols[index]] = str(symbols[index])
+                value = raw[index]
+                texts[index] = _atom_text[value] = str(clingo.Symbol(value))
     return texts
+
+
+def symbol_count(symbols: Sequence[clingo.Symbol]) -> int:
+    """``len(symbols)``, read from clingo's raw array when there is one (no Python-level call)."""
+    return len(getattr(symbols, "_p_symbols", symbols))
 
 
 class ModelCollector:
@@ -90,10 +102,11 @@ class ModelCollector:
             symbols = model.symbols(shown=True)
         if self.optimising:
             return self._add_scored(model, symbols)
-        if self.atoms + len(symbols) > self.limit_atoms:
+        count = symbol_count(symbols)
+        if self.atoms + count > self.limit_atoms:
             self.overflow = True
             return False
-        if len(symbols) <= self._CHUNK:
+        if count <= self._CHUNK:
             atoms = atom_texts(symbols)
             atoms.sort()
         else:

@@ -31,7 +31,7 @@ import clingo
 
 from nesy.errors import ProgramFailed, ProgramRejected, SolverTimeout
 from nesy.solvers.asp_filter import check_program, check_term
-from nesy.solvers.clingo_models import ModelCollector, atom_texts
+from nesy.solvers.clingo_models import ModelCollector, atom_texts, symbol_count
 from nesy.limits import alarm_deferred
 from nesy.watchdog import interrupt_after
 from nesy.verdict import Status, Verdict
@@ -213,11 +213,28 @@ class ClingoSession:
         Returns:
             ``sat``, ``unsat``, or ``unknown`` when the search was interrupted (models so far in the value).
         """
-        # (Plain branches rather than comprehensions: this runs around every small check.)
+        status, value, seconds = self.search(assumptions, limit=limit, timeout=timeout, restrict_to=restrict_to)
+        return Verdict(status, value, search_message(status, value, seconds), self.certificate(value, seconds),
+                       {"solver_seconds": seconds})  # fmt: skip
+
+    def search(
+        self,
+        assumptions: Iterable[Assumption] = (),
+        *,
+        limit: int = 1,
+        timeout: float | None = None,
+        restrict_to: Sequence[Atom] | None = None,
+    ) -> tuple[Status, dict[str, Any], float]:
+        """:meth:`solve` without the verdict: its status, its value and the seconds of search.
+
+        (A caller that makes its own verdict, as a check does, builds one object instead of two:
+        this runs around every small check.)
+        """
+        # (Plain branches rather than comprehensions, for the same reason.)
         literals = [(to_symbol(atom), bool(truth)) for atom, truth in assumptions] if assumptions else ()
         restrict = None if restrict_to is None else [to_symbol(a) for a in restrict_to]
-        limit = max(0, int(limit))
         if limit != self._models:
+            limit = max(0, int(limit))
             self._models = limit
             self._control.configuration.solve.models = str(limit)
         del self._errors[:]
@@ -237,19 +254,11 @@ class ClingoSession:
         if collector.overflow:
             raise ProgramFailed(f"answer sets hold more than {self.max_atoms} atoms in all")
         value = collector.value(exhausted=result.exhausted, interrupted=collector.late or result.interrupted)
-        models = value["models"]
-        certificate, stats = self._certificate(len(models), seconds), {"solver_seconds": seconds}
         if value["interrupted"]:
-            message = f"search interrupted after {seconds:.2f} s with {len(models)} answer set(s) so far"
-            return Verdict(Status.UNKNOWN, value, message, certificate, stats)
-        if not models and result.unsatisfiable:
-            return Verdict(Status.UNSAT, value, "no answer set", certificate, stats)
-        costs = value["costs"]
-        if costs and costs[-1]:
-            message = f"{len(models)} answer set(s), {'optimal' if value['optimal'] else 'best'} cost {costs[-1]}"
-        else:
-            message = f"{len(models)} answer set(s)"
-        return Verdict(Status.SAT, value, message, certificate, stats)
+            return Status.UNKNOWN, value, seconds
+        if not value["models"] and result.unsatisfiable:
+            return Status.UNSAT, value, seconds
+        return Status.SAT, value, seconds
 
     def enumerate(
         self, limit: int | None = None, *, assumptions: Iterable[Assumption] = (), timeout: float | None = None
@@ -280,8 +289,8 @@ class ClingoSession:
                 if model.cost and not model.optimality_proven:
                     continue  # an improving model on the way to an optimum
                 symbols = model.symbols(shown=True)
-                if len(symbols) > self.max_atoms:
-                    raise ProgramFailed(f"an answer set holds {len(symbols)} atoms, over the limit of {self.max_atoms}")
+                if symbol_count(symbols) > self.max_atoms:
+                    raise ProgramFailed(f"an answer set holds {symbol_count(symbols)} atoms, over the limit of {self.max_atoms}")
                 atoms = sorted(atom_texts(symbols))
                 if tuple(atoms) not in seen:
                     seen.add(tuple(atoms))
@@ -304,8 +313,9 @@ class ClingoSession:
         more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
         return f"{what}: {clean_message(errors[0], 240)}{more}" if errors[0] else what
 
-    def _certificate(self, models: int, seconds: float) -> dict[str, Any]:
-        numbers: dict[str, Any] = {"models_enumerated": models, "solve_seconds": seconds}
+    def certificate(self, value: dict[str, Any], seconds: float) -> dict[str, Any]:
+        """The certificate of a :meth:`search` that gave ``value`` in ``seconds``."""
+        numbers: dict[str, Any] = {"models_enumerated": len(value["models"]), "solve_seconds": seconds}
         if self.detailed_statistics:  # reading clingo's statistics tree costs ~10x a small solve
             stats = self._control.statistics
             lp = stats.get("problem", {}).get("lp", {})
@@ -318,6 +328,24 @@ class ClingoSession:
             }
             numbers.update({k: int(v) for k, v in detailed.items() if v is not None})
         return {"statistics": numbers, "warnings": self.messages[:_MAX_WARNINGS]}
+
+
+def search_message(status: Status, value: dict[str, Any], seconds: float) -> str:
+    """The one-line message of a :meth:`ClingoSession.search` outcome.
+
+    Example:
+        >>> search_message(Status.SAT, {"models": [["a"]], "costs": [[]], "optimal": False}, 0.01)
+        '1 answer set(s)'
+    """
+    models = value["models"]
+    if status is Status.UNKNOWN:
+        return f"search interrupted after {seconds:.2f} s with {len(models)} answer set(s) so far"
+    if status is Status.UNSAT:
+        return "no answer set"
+    costs = value["costs"]
+    if costs and costs[-1]:
+        return f"{len(models)} answer set(s), {'optimal' if value['optimal'] else 'best'} cost {costs[-1]}"
+    return f"{len(models)} answer set(s)"
 
 
 def to_symbol(atom: Atom) -> clingo.Symbol:

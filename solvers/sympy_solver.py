@@ -143,7 +143,7 @@ class SympySolver(BaseSolver):
                 return Verdict(Status.OK, value, "value matches the expected one", evidence)
             return Verdict(Status.MISMATCH, value, f"expected {_short(expected)}, got {_short(value)}", evidence)
 
-        return self._guarded(program, budget, run_and_compare)
+        return self._guarded(program, budget, run_and_compare, fresh=True)
 
     def _expected(self, expected: Any) -> Any:
         try:
