@@ -149,6 +149,7 @@ class ClingoSession:
             logger=self._log,
             message_limit=20,
         )
+        self._interrupt = self._control.interrupt  # bound once: the watchdog is armed around every solve
         self.add(program)
         if parts:
             self.ground(parts)
@@ -246,7 +247,7 @@ class ClingoSession:
         )
         # A synchronous solve (no search thread per call), stopped by the watchdog at the deadline;
         # no soft-timeout exception may fire inside clingo's callbacks meanwhile.
-        with alarm_deferred(), interrupt_after(self._control.interrupt, timeout) as alarm:
+        with alarm_deferred(), interrupt_after(self._interrupt, timeout) as alarm:
             result = self._control.solve(literals, collector)
         seconds = time.perf_counter() - start
         if alarm is not None and alarm.fired:
