@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import threading
 import time
 from typing import Any
 
@@ -33,7 +34,8 @@ class EchoSolver(BaseSolver):
 
 class MisbehavingSolver(BaseSolver):
     """Program text picks a misbehaviour: ``sleep S``, ``hang S`` (ignores the soft limit),
-    ``crash``, ``abort``, ``alloc MB``, ``connect HOST:PORT``, ``write PATH``, ``pid``, or ``echo TEXT``."""
+    ``crash``, ``abort``, ``alloc MB``, ``connect HOST:PORT``, ``write PATH``, ``pid``, ``unsendable`` (a value
+    that cannot be pickled), or ``echo TEXT``."""
 
     name, languages, version = "misbehave", ("text",), "1"
 
@@ -64,6 +66,8 @@ class MisbehavingSolver(BaseSolver):
             return Verdict(Status.OK, value=os.getpid())
         elif op == "echo":
             return Verdict(Status.OK, value=arg)
+        elif op == "unsendable":
+            return Verdict(Status.OK, value=threading.Lock())
         else:
             raise ProgramRejected(f"unknown instruction {op!r}")
         return Verdict(Status.OK, value=op)

@@ -97,9 +97,30 @@ class Verdict:
             stats=dict(data.get("stats") or {}),
         )
 
+    def packed(self) -> tuple[str, Any, str, Any, dict[str, float]]:
+        """The verdict as a plain tuple, status text first (see :meth:`unpacked`).
+
+        Worker processes send verdicts this way: a plain tuple pickles in about half the time of
+        the object, and a small check's verdict is sent for every check.
+
+        Example:
+            >>> Verdict.unpacked(Verdict(Status.SAT, 1).packed()) == Verdict(Status.SAT, 1)
+            True
+        """
+        return (self.status._value_, self.value, self.message, self.certificate, self.stats)
+
+    @classmethod
+    def unpacked(cls, packed: tuple[str, Any, str, Any, dict[str, float]]) -> "Verdict":
+        """The verdict that :meth:`packed` gave ``packed``."""
+        status, value, message, certificate, stats = packed
+        return cls(_STATUS_BY_VALUE[status], value, message, certificate, stats)
+
     def with_stats(self, **stats: float) -> "Verdict":
         """A copy with extra stats merged in."""
         return Verdict(self.status, self.value, self.message, self.certificate, {**self.stats, **stats})
+
+
+_STATUS_BY_VALUE = {status.value: status for status in Status}
 
 
 def rejected(message: str) -> Verdict:

@@ -81,9 +81,9 @@ class MemoryCap:
     """The address-space cap of a run of tasks, set once for consecutive tasks with the same budget.
 
     Measuring the process size and setting the limit cost about as much as a tiny DSL program, so
-    a worker holds one cap while the tasks of a chunk run and lifts it (:meth:`lift`) before it
-    sends results (at least every few milliseconds) or waits for the next chunk; after a memory
-    error the cap is measured afresh. Within one run a task may find its headroom reduced by what
+    a worker holds one cap while the tasks of a chunk run (results sent meanwhile travel under it
+    unless that fails for memory) and lifts it (:meth:`lift`) when the chunk is done, before it
+    waits for the next one; after a memory error the cap is measured afresh. Within one run a task may find its headroom reduced by what
     earlier tasks of that run kept (caches), never enlarged beyond its budget.
 
     Example:

@@ -257,12 +257,12 @@ class LocalExecutor(Executor):
                 elif kind == "loaded":
                     worker.unloaded, worker.clock = max(0, worker.unloaded - 1), time.monotonic()
                 elif kind == "results":
-                    for answered, verdict in message[1]:
+                    for answered, packed in message[1]:
                         position, job = worker.inflight.popleft()
                         if position != answered:
                             raise RuntimeError(f"worker answered task {answered}, expected {position}")
                         worker.answered()
-                        on_result(position, verdict)
+                        on_result(position, Verdict.unpacked(packed))
                     worker.clock = time.monotonic()
         except (EOFError, OSError):
             code = _wait(worker.process, 5)

@@ -3,8 +3,8 @@
 Messages from the parent: ``("chunk", {solver_id: pickled solver}, [task, ...])`` or ``("stop",)``;
 a task is ``(position, solver_id, mode, program, input, expected, budget)``.
 Messages to the parent: ``("hello", isolation)`` once, ``("loaded",)`` after each chunk's solvers
-are unpickled (the first task's clock starts then), and ``("results", [(position, verdict), ...])``
-for finished tasks, sent at least every few milliseconds while tasks complete (batching the sends
+are unpickled (the first task's clock starts then), and ``("results", [(position, packed verdict), ...])``
+for finished tasks, sent at least every 20 milliseconds while tasks complete (batching the sends
 is what keeps small tasks cheap; the parent's view of when the running task started is at most
 that stale).
 """
@@ -38,27 +38,38 @@ def _run_task(solvers: dict[str, Any], load_errors: dict[str, str], task: tuple,
         verdict = Verdict(Status.MEMOUT, message=f"memory budget of {budget.memory_mb} MiB exhausted")
     except BaseException as exc:  # a solver that broke its own contract still yields a verdict
         verdict = Verdict(Status.ERROR, message=f"{type(exc).__name__}: {str(exc)[:300]}")
+    if not isinstance(verdict, Verdict) or not isinstance(verdict.status, Status):  # (it is packed next)
+        verdict = Verdict(Status.ERROR, message=f"solver returned {type(verdict).__name__} {verdict!r:.80}, not a Verdict")
     if verdict.status in (Status.MEMOUT, Status.ERROR):
         cap.lift()  # what the task left behind counts against no later task: measure afresh
     return verdict
 
 
-FLUSH_SECONDS = 0.005  #: results are sent at least this often while tasks complete
+FLUSH_SECONDS = 0.02  #: results are sent at least this often while tasks complete
 FLUSH_COUNT = 64  #: ... and at least every this many results
 
 
-def _flush(conn, results: list[tuple[int, Verdict]]) -> None:
+def _flush(conn, results: list[tuple[int, tuple]], cap: MemoryCap) -> None:
+    """Send finished tasks' packed verdicts (:meth:`Verdict.packed`: plain tuples pickle faster).
+
+    The chunk's memory cap stays on (measuring and setting it again costs about as much as a
+    small check); should pickling the results hit it, the cap is lifted and they are sent again.
+    """
     if not results:
         return
     try:
-        conn.send(("results", results))
+        try:
+            conn.send(("results", results))
+        except MemoryError:
+            cap.lift()
+            conn.send(("results", results))
     except (pickle.PicklingError, TypeError, AttributeError):
-        for position, verdict in results:  # find the one that cannot travel
+        for position, packed in results:  # find the one that cannot travel
             try:
-                conn.send(("results", [(position, verdict)]))
+                conn.send(("results", [(position, packed)]))
             except (pickle.PicklingError, TypeError, AttributeError) as exc:
                 failed = Verdict(Status.ERROR, message=f"verdict could not be sent back: {exc}")
-                conn.send(("results", [(position, failed)]))
+                conn.send(("results", [(position, failed.packed())]))
     results.clear()
 
 
@@ -97,17 +108,16 @@ def serve(conn, beacon: Beacon) -> None:
             except Exception as exc:
                 load_errors[sid] = f"{type(exc).__name__}: {exc}"
         conn.send(("loaded",))
-        results: list[tuple[int, Verdict]] = []
-        cap = MemoryCap()  # held while tasks run, lifted while results travel and between chunks
+        results: list[tuple[int, tuple]] = []
+        cap = MemoryCap()  # held while the chunk's tasks run, lifted before the last results and between chunks
         last_flush = time.monotonic()
         for task in tasks:
             beacon.start(task[0], time.monotonic())
-            results.append((task[0], _run_task(solvers, load_errors, task, cap)))
+            results.append((task[0], _run_task(solvers, load_errors, task, cap).packed()))
             now = time.monotonic()
             if len(results) >= FLUSH_COUNT or now - last_flush >= FLUSH_SECONDS:
-                cap.lift()
-                _flush(conn, results)
+                _flush(conn, results, cap)
                 last_flush = now
         cap.lift()
-        _flush(conn, results)
+        _flush(conn, results, cap)
         beacon.idle()

@@ -144,6 +144,29 @@ class _Unpicklable(BaseSolver):
         return Verdict(Status.OK, self.fn(program))
 
 
+def test_a_verdict_that_cannot_be_sent_back_is_an_error_and_the_others_arrive(pool):
+    unsendable, echo = pool.map([Job(M, "unsendable"), Job(M, "echo 5")])
+    assert unsendable.status is Status.ERROR and "could not be sent back" in unsendable.message
+    assert echo.status is Status.OK and echo.value == "5"
+
+
+class _NotAVerdict:
+    def check(self, program, input, expected, budget):
+        return "ok"
+
+
+def test_a_solver_returning_something_else_than_a_verdict_gets_an_error_verdict():
+    from nesy.executor.isolation import MemoryCap
+    from nesy.executor.worker import _run_task
+
+    cap = MemoryCap()
+    try:
+        verdict = _run_task({"s": _NotAVerdict()}, {}, (0, "s", "check", "p", None, None, BUDGET), cap)
+    finally:
+        cap.lift()  # the cap would otherwise stay on this test process
+    assert verdict.status is Status.ERROR and "not a Verdict" in verdict.message
+
+
 def test_a_solver_that_cannot_be_shipped_is_a_clear_error(pool):
     with pytest.raises(NesyError, match="cannot be sent to worker processes"):
         pool.map([Job(_Unpicklable(), "x")])
