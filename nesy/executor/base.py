@@ -33,8 +33,17 @@ class Executor(ABC):
         self.cache: VerdictCache | None = None if cache is False else cache
 
     @abstractmethod
-    def _execute(self, jobs: Sequence[Job], on_result: Callable[[int, Verdict], None]) -> None:
-        """Run every job and call ``on_result(index, verdict)`` once per job, in any order."""
+    def _execute(
+        self, jobs: Sequence[Job], on_result: Callable[[int, Verdict], None], claim: Callable[[int], bool]
+    ) -> None:
+        """Run the jobs that ``claim(index)`` accepts and call ``on_result(index, verdict)`` once
+        for each, in any order.
+
+        ``claim`` is called once per job, just before it would be sent (it computes the job's
+        key: a job answered from the cache or identical to an earlier one is declined and
+        answered by :meth:`map`); calling it as late as possible lets key computation overlap
+        the workers' runs instead of delaying the first one.
+        """
 
     def map(self, jobs: Iterable[Job], progress: Progress | None = None) -> list[Verdict]:
         """Solve ``jobs`` (batched across all workers); verdicts come back in the jobs' order.
@@ -44,41 +53,43 @@ class Executor(ABC):
         jobs = list(jobs)
         total = len(jobs)
         verdicts: list[Verdict | None] = [None] * total
-        keys = [job.key(fp) for job, fp in zip(jobs, fingerprints(jobs))]
-        first_index: dict[str, int] = {}
-        to_run: list[int] = []
+        solver_fingerprints = fingerprints(jobs)
+        keys: list[str] = [""] * total
+        first_index: dict[str, int] = {}  # key -> the job that runs for every job with that key
+        duplicates: dict[int, list[int]] = {}  # running job -> identical jobs answered with it
         done = 0
-        for i, key in enumerate(keys):
-            cached = self.cache.get(key) if self.cache is not None else None
-            if cached is not None:
-                verdicts[i] = cached.with_stats(cached=1.0)
-                done += 1
-            elif key not in first_index:
-                first_index[key] = i
-                to_run.append(i)
-        if progress and done:
-            progress(done, total)
 
-        duplicates: dict[int, list[int]] = {}
-        for i, key in enumerate(keys):
-            if verdicts[i] is None and first_index[key] != i:
-                duplicates.setdefault(first_index[key], []).append(i)
-
-        def on_result(position: int, verdict: Verdict) -> None:
+        def answered(index: int, verdict: Verdict) -> None:
             nonlocal done
-            index = to_run[position]
             verdicts[index] = verdict
-            if self.cache is not None:
-                self.cache.put(keys[index], verdict)
             done += 1
-            for dup in duplicates.get(index, ()):
-                verdicts[dup] = verdict.with_stats(cached=1.0)
-                done += 1
             if progress:
                 progress(done, total)
 
-        if to_run:
-            self._execute([jobs[i] for i in to_run], on_result)
+        def claim(index: int) -> bool:
+            key = keys[index] = jobs[index].key(solver_fingerprints[index])
+            cached = self.cache.get(key) if self.cache is not None else None
+            if cached is not None:
+                answered(index, cached.with_stats(cached=1.0))
+                return False
+            first = first_index.setdefault(key, index)
+            if first == index:
+                return True
+            if verdicts[first] is not None:
+                answered(index, verdicts[first].with_stats(cached=1.0))
+            else:
+                duplicates.setdefault(first, []).append(index)
+            return False
+
+        def on_result(index: int, verdict: Verdict) -> None:
+            if self.cache is not None:
+                self.cache.put(keys[index], verdict)
+            answered(index, verdict)
+            for dup in duplicates.pop(index, ()):
+                answered(dup, verdict.with_stats(cached=1.0))
+
+        if jobs:
+            self._execute(jobs, on_result, claim)
         missing = [i for i, v in enumerate(verdicts) if v is None]
         if missing:  # an executor bug, never silently dropped
             raise RuntimeError(f"executor returned no verdict for jobs {missing[:5]}")

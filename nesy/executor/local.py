@@ -213,21 +213,36 @@ class LocalExecutor(Executor):
         worker.inflight.clear()
         self._replace(worker)
 
-    def _execute(self, jobs: Sequence[Job], on_result: Callable[[int, Verdict], None]) -> None:
+    def _execute(
+        self, jobs: Sequence[Job], on_result: Callable[[int, Verdict], None], claim: Callable[[int], bool]
+    ) -> None:
         self._ensure_workers()
         self._sids = {id(job.solver): fp for job, fp in zip(jobs, fingerprints(jobs))}
         for job in {id(job.solver): job for job in jobs}.values():  # fail early, in the caller, if a solver cannot be shipped
             self._blob(job.solver)
-        pending: deque = deque(enumerate(jobs))
+        unclaimed: deque = deque(range(len(jobs)))
+        pending: deque = deque()  # (index, job) claimed and not sent yet, or sent back by a failed worker
+
+        def top_up(count: int) -> None:
+            """Claim jobs until ``count`` wait to be sent (or none is left)."""
+            while unclaimed and len(pending) < count:
+                index = unclaimed.popleft()
+                if claim(index):
+                    pending.append((index, jobs[index]))
+
         chunk = self.chunk_size or max(1, min(64, len(jobs) // (self.n_workers * 4)))
-        while pending or any(w.inflight for w in self._workers):
+        while True:
             # Each worker gets one chunk to run and, when there is enough work, the next one waiting
             # in its socket, so that it never sits idle while its results travel back.
             for worker in self._workers:
-                while pending and len(worker.chunks) < self._ahead(len(pending), chunk):
-                    if not self._send_chunk(worker, pending, chunk):
+                while len(worker.chunks) < self._ahead(len(pending) + len(unclaimed), chunk):
+                    top_up(chunk)
+                    if not pending or not self._send_chunk(worker, pending, chunk):
                         break
+            top_up(chunk * self.n_workers)  # the next chunks' keys, computed while the workers run
             busy = [w for w in self._workers if w.inflight]
+            if not busy:  # (then nothing is left to claim or send)
+                return
             timeout = max(0.0, min(w.deadline() for w in busy) - time.monotonic())
             ready = wait([w.conn for w in busy], timeout)
             for worker in busy:

@@ -85,9 +85,12 @@ class RayExecutor(Executor):
         """How the first actor's workers are isolated from the network."""
         return self._ray.get(self._actors[0].isolation.remote())
 
-    def _execute(self, jobs: Sequence[Job], on_result: Callable[[int, Verdict], None]) -> None:
+    def _execute(
+        self, jobs: Sequence[Job], on_result: Callable[[int, Verdict], None], claim: Callable[[int], bool]
+    ) -> None:
         ray = self._ray
-        chunks = [list(range(i, min(i + self.chunk_size, len(jobs)))) for i in range(0, len(jobs), self.chunk_size)]
+        runnable = [i for i in range(len(jobs)) if claim(i)]
+        chunks = [runnable[i : i + self.chunk_size] for i in range(0, len(runnable), self.chunk_size)]
         waiting: dict[Any, list[int]] = {}
         for n, positions in enumerate(chunks):
             actor = self._actors[n % len(self._actors)]

@@ -123,6 +123,18 @@ def test_identical_checks_are_paid_once():
     assert len(cache) == 2
 
 
+def test_cached_repeated_and_new_jobs_mixed_in_one_large_batch():
+    cache = MemoryCache()
+    with LocalExecutor(workers=2, cache=cache, chunk_size=4) as executor:
+        executor.map([Job(M, f"echo {i}") for i in range(0, 40, 2)])  # the even ones are cached now
+        programs = [f"echo {i % 50}" for i in range(200)]  # odd ones new, each repeated up to 4 times
+        verdicts = executor.map([Job(M, p) for p in programs])
+        assert [v.value for v in verdicts] == [p.split()[1] for p in programs]
+        assert sum(v.stats.get("cached") != 1.0 for v in verdicts) == 30  # 50 distinct, 20 of them cached
+        again = executor.map([Job(M, p) for p in programs[:50]])  # all cached: no worker gets anything
+    assert all(v.stats.get("cached") == 1.0 for v in again) and len(cache) == 50
+
+
 def test_budget_is_part_of_the_cache_key(pool):
     short = pool.map([Job(M, "sleep 0.4", budget=Budget(wall_seconds=0.2))])[0]
     longer = pool.map([Job(M, "sleep 0.4", budget=Budget(wall_seconds=2.0))])[0]
