@@ -22,6 +22,7 @@ import struct
 from pathlib import Path
 
 _LAYOUT = struct.Struct("<qdq")  # position, start time (CLOCK_MONOTONIC, shared by all processes), position again
+_POSITION = struct.Struct("<q")
 _IDLE = -1
 
 
@@ -51,8 +52,8 @@ class Beacon:
 
     def start(self, position: int, started: float) -> None:
         """Worker side: task ``position`` started at ``started`` (``time.monotonic()``)."""
-        self._page[:] = _LAYOUT.pack(_IDLE, started, position)
-        self._page[:8] = struct.pack("<q", position)
+        _LAYOUT.pack_into(self._page, 0, _IDLE, started, position)
+        _POSITION.pack_into(self._page, 0, position)
 
     def idle(self) -> None:
         """Worker side: no task is running."""

@@ -23,10 +23,14 @@ from nesy.limits import own_alarm
 from nesy.verdict import Status, Verdict
 
 
-def _run_task(solvers: dict[str, Any], load_errors: dict[str, str], task: tuple, cap: MemoryCap) -> Verdict:
+_CAP_MEASURED_AGAIN = (Status.MEMOUT, Status.ERROR)
+
+
+def _run_task(solvers: dict[str, Any], load_errors: dict[str, str], task: tuple, cap: MemoryCap) -> tuple:
+    """Run one task; its verdict, packed (:meth:`Verdict.packed`) to travel back."""
     position, sid, mode, program, input, expected, budget = task
     if sid in load_errors:
-        return Verdict(Status.ERROR, message=f"solver could not be loaded in the worker: {load_errors[sid]}")
+        return Verdict(Status.ERROR, message=f"solver could not be loaded in the worker: {load_errors[sid]}").packed()
     solver = solvers[sid]
     cap.hold(budget.memory_mb)
     try:
@@ -38,11 +42,11 @@ def _run_task(solvers: dict[str, Any], load_errors: dict[str, str], task: tuple,
         verdict = Verdict(Status.MEMOUT, message=f"memory budget of {budget.memory_mb} MiB exhausted")
     except BaseException as exc:  # a solver that broke its own contract still yields a verdict
         verdict = Verdict(Status.ERROR, message=f"{type(exc).__name__}: {str(exc)[:300]}")
-    if not isinstance(verdict, Verdict) or not isinstance(verdict.status, Status):  # (it is packed next)
+    if not isinstance(verdict, Verdict) or not isinstance(verdict.status, Status):
         verdict = Verdict(Status.ERROR, message=f"solver returned {type(verdict).__name__} {verdict!r:.80}, not a Verdict")
-    if verdict.status in (Status.MEMOUT, Status.ERROR):
+    if verdict.status in _CAP_MEASURED_AGAIN:
         cap.lift()  # what the task left behind counts against no later task: measure afresh
-    return verdict
+    return verdict.packed()
 
 
 FLUSH_SECONDS = 0.02  #: results are sent at least this often while tasks complete
@@ -113,7 +117,7 @@ def serve(conn, beacon: Beacon) -> None:
         last_flush = time.monotonic()
         for task in tasks:
             beacon.start(task[0], time.monotonic())
-            results.append((task[0], _run_task(solvers, load_errors, task, cap).packed()))
+            results.append((task[0], _run_task(solvers, load_errors, task, cap)))
             now = time.monotonic()
             if len(results) >= FLUSH_COUNT or now - last_flush >= FLUSH_SECONDS:
                 _flush(conn, results, cap)

@@ -173,7 +173,7 @@ def test_a_solver_returning_something_else_than_a_verdict_gets_an_error_verdict(
 
     cap = MemoryCap()
     try:
-        verdict = _run_task({"s": _NotAVerdict()}, {}, (0, "s", "check", "p", None, None, BUDGET), cap)
+        verdict = Verdict.unpacked(_run_task({"s": _NotAVerdict()}, {}, (0, "s", "check", "p", None, None, BUDGET), cap))
     finally:
         cap.lift()  # the cap would otherwise stay on this test process
     assert verdict.status is Status.ERROR and "not a Verdict" in verdict.message
