@@ -187,6 +187,9 @@ def consistent_programs(
     full = (1 << len(required)) - 1 if required is not None else None
 
     splits: set[Any] = set()
+    masks = required is not None
+    check_order = ordered and masks
+    wildcards = masks and None in required  # type: ignore[operator]
 
     def hit(state: _State) -> bool:
         return (answer_type is None or state.type == answer_type) and _same_answer(state.value, answer) and (
@@ -248,19 +251,35 @@ def consistent_programs(
             if slack is not None and found and size > found[0].size + slack:
                 break
             for primitive, arg_types, returns in signatures:
-                for args in _argument_tuples(by_size, arg_types, size - 1, required is not None):
-                    used = _union_used(args, required is not None)
-                    if ordered and required is not None and not _contiguous(used):
+                # keep() inlined: a state equal to a kept one is dropped before its text is built
+                impl, name, wanted = primitive.impl, primitive.name, answer_type is None or returns == answer_type
+                for args in _argument_tuples(by_size, arg_types, size - 1, masks):
+                    used = _union_used(args, masks)
+                    if check_order and not _contiguous(used):
                         continue
                     try:
-                        value = primitive.impl(*(a.value for a in args))
+                        value = impl(*[a.value for a in args])
                     except FAILURES:
                         continue
-                    text = f"{primitive.name}({', '.join(a.text for a in args)})"
-                    keep(_State(text, returns, value, used, size, tuple(n for a in args for n in a.constants),
-                                tuple(k for a in args for k in a.slots), tuple(sorted(f for a in args for f in a.fills)),
-                                elsewhere(primitive, args) if probes else ()),
-                         (primitive.name, tuple((a.text.split("(", 1)[0], a.used) for a in args)) if every else None)
+                    fills = tuple(sorted(f for a in args for f in a.fills)) if wildcards else ()
+                    seen_on = elsewhere(primitive, args) if probes else ()
+                    key = (returns, used, _key(value), fills, tuple(_key(v) for v in seen_on) if probes else ())
+                    if key in seen:
+                        if every and len(found) < max_found and wanted and _same_answer(value, answer) and (full is None or used == full):
+                            split = (name, tuple((a.text.split("(", 1)[0], a.used) for a in args))
+                            if split not in splits:
+                                splits.add(split)
+                                found.append(Found(f"{name}({', '.join(a.text for a in args)})", tuple(n for a in args for n in a.constants),
+                                                   size, tuple(k for a in args for k in a.slots)))
+                        continue
+                    if every:
+                        splits.add((name, tuple((a.text.split("(", 1)[0], a.used) for a in args)))
+                    seen.add(key)
+                    state = _State(f"{name}({', '.join(a.text for a in args)})", returns, value, used, size,
+                                   tuple(n for a in args for n in a.constants), tuple(k for a in args for k in a.slots), fills, seen_on)
+                    by_size[size][returns].append(state)
+                    if wanted and _same_answer(value, answer) and (full is None or used == full):
+                        found.append(Found(state.text, state.constants, size, state.slots))
                 if len(seen) >= max_states or (deadline is not None and time.monotonic() > deadline):
                     log.debug("search stopped at size %d with %d states", size, len(seen))
                     return found
@@ -299,6 +318,26 @@ def _argument_tuples(by_size, arg_types: tuple[str, ...], total: int, masks: boo
             yield ()
         return
     if total < len(arg_types):
+        return
+    if len(arg_types) == 1:  # the common arities without the recursion (same tuples, same order)
+        for state in by_size.get(total, {}).get(arg_types[0], ()):
+            yield (state,)
+        return
+    if len(arg_types) == 2:
+        first, second = arg_types
+        for size in range(1, total):
+            rights = by_size.get(total - size, {}).get(second, ())
+            if not rights:
+                continue
+            for left in by_size.get(size, {}).get(first, ()):
+                if masks:
+                    used = left.used
+                    for right in rights:
+                        if not right.used & used:
+                            yield (left, right)
+                else:
+                    for right in rights:
+                        yield (left, right)
         return
 
     def extend(i: int, left: int, chosen: list[_State], used: int):
