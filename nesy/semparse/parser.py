@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Iterator, Mapping, Sequence
 
 from .grammar import ROOT, Rule, is_hole, is_slot
-from .tree import CONST, Tree, fill, to_text
+from .tree import CONST, HOLE, SLOT, Tree, fill
 
 Lexical = "tuple[str, str] | None"
 
@@ -49,6 +49,7 @@ class Parse:
     score: float
     program: Tree
     rules: tuple[Rule, ...]
+    text: str = ""  #: ``to_text(program)``, built with the parse (empty where a caller left it out)
 
 
 class ChartParser:
@@ -75,12 +76,12 @@ class ChartParser:
         for rule, n in counts.items():
             if n > 0:
                 totals[rule.label] += n
-        self.rules: dict[str, list[tuple[Rule, float, frozenset]]] = defaultdict(list)
+        self.rules: dict[str, list[tuple[Rule, float, frozenset, tuple]]] = defaultdict(list)
         self.types: dict[str, str] = {}
         for rule, n in counts.items():
             if n > 0:
                 words = frozenset(t for t in rule.text if not is_hole(t) and not is_slot(t))
-                self.rules[rule.label].append((rule, math.log(n / totals[rule.label]), words))
+                self.rules[rule.label].append((rule, math.log(n / totals[rule.label]), words, _template(rule.fragment)))
                 self.types[rule.label] = rule.type
         self.by_type: dict[str, list[str]] = defaultdict(list)
         for label, t in self.types.items():
@@ -106,7 +107,7 @@ class _Chart:
         self.memo[key] = []  # no cycles through the same span
         found: dict[str, Parse] = {}
         present = set(self.words[i:j])
-        for rule, logp, needs in self.p.rules.get(label, ()):
+        for rule, logp, needs, template in self.p.rules.get(label, ()):
             if not needs <= present:
                 continue
             self.steps += 1
@@ -117,11 +118,13 @@ class _Chart:
             if not any(is_hole(t) for t in rule.text) and len(rule.text) != j - i:
                 continue
             for score, slots, holes in self._match(rule.text, 0, i, j):
-                program = fill(rule.fragment, slots, [h.program for h in holes])
-                parse = Parse(logp + score, program, (rule, *(r for h in holes for r in h.rules)))
-                text = to_text(program)
-                if text not in found or found[text].score < parse.score:
-                    found[text] = parse
+                # the text (to_text of the filled program) from the rule's template and the holes' texts;
+                # the program is built only for a parse that is kept
+                text = "".join(part if kind is None else slots[part].name if kind else holes[part].text for kind, part in template)
+                score += logp
+                if text not in found or found[text].score < score:
+                    program = fill(rule.fragment, slots, [h.program for h in holes])
+                    found[text] = Parse(score, program, (rule, *(r for h in holes for r in h.rules)), text)
         result = sorted(found.values(), key=lambda p: -p.score)[: self.p.k]
         self.memo[key] = result
         return result
@@ -142,7 +145,7 @@ class _Chart:
             return exact
         wanted = self.p.types.get(label)
         other = [
-            Parse(p.score - cost, p.program, p.rules)
+            Parse(p.score - cost, p.program, p.rules, p.text)
             for alt in self.p.by_type.get(wanted, ()) if alt != label
             for p in self.best(alt, i, j)
         ]
@@ -193,3 +196,38 @@ class _Chart:
         if self.words[pos] != item or self.lexical[pos] is not None:
             return
         yield from self._match(items, n + 1, pos + 1, end)
+
+
+def _template(fragment: Tree) -> tuple[tuple[bool | None, "str | int"], ...]:
+    """A rule fragment's call syntax as parts: ``(None, text)``, ``(True, k)`` for slot k, ``(False, j)`` for hole j.
+
+    Joined with the slots' constant names and the holes' texts it is ``to_text`` of the filled fragment.
+
+    Example:
+        >>> from nesy.semparse.tree import HOLE, SLOT
+        >>> _template(Tree("f", (Tree(kind=HOLE, index=0), Tree("g"), Tree(kind=SLOT, index=1))))
+        ((None, 'f('), (False, 0), (None, ', g(), '), (True, 1), (None, ')'))
+    """
+    parts: list[tuple[bool | None, str | int]] = []
+
+    def walk(node: Tree) -> None:
+        if node.kind in (SLOT, HOLE):
+            parts.append((node.kind == SLOT, node.index))
+        elif node.kind == CONST:
+            parts.append((None, node.name))
+        else:
+            parts.append((None, f"{node.name}("))
+            for n, a in enumerate(node.args):
+                if n:
+                    parts.append((None, ", "))
+                walk(a)
+            parts.append((None, ")"))
+
+    walk(fragment)
+    merged: list[tuple[bool | None, str | int]] = []
+    for kind, part in parts:
+        if kind is None and merged and merged[-1][0] is None:
+            merged[-1] = (None, str(merged[-1][1]) + str(part))
+        else:
+            merged.append((kind, part))
+    return tuple(merged)
