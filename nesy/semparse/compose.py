@@ -45,8 +45,9 @@ from nesy.solvers.dsl.language import DSL
 
 from .enumerate import _FAILED, Atom, consistent_programs
 from .grammar import ROOT, Rule, readings
+from .idle import working_programs
 from .parser import _Chart
-from .tree import constants_of, evaluate, from_found, to_text
+from .tree import constants_of, evaluate, to_text
 
 if TYPE_CHECKING:
     from .learner import Example, LearnConfig, SemanticParser
@@ -145,7 +146,8 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
             ordered=True, every=True, max_found=config.max_candidates, deadline=time.monotonic() + config.search_seconds,
             slack=config.slack, answer_type=ex.answer_type, atoms=atoms,
         )
-        candidates[i] = readings(ex.tokens, positions, (from_found(f) for f in found), types, returns, config.wrappers)
+        candidates[i] = readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle), types, returns,
+                                 config.wrappers)
         if n % 500 == 0:
             report("compose", n, min(len(order), config.compose_searched))
     stats["composed"] = searched

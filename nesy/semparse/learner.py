@@ -70,10 +70,11 @@ from .compose import compose_step
 from .enumerate import _same_answer, consistent_programs
 from .agreement import Consistency, choose, confirmed
 from .grammar import Rule, readings
+from .idle import working_programs
 from .lexicon import Lexicon, learn_lexicon
 from .lexicon_search import extend_lexicon, informative, needed, probe_examples, refine_lexicon, world_dependent
 from .parser import ChartParser
-from .tree import Tree, evaluate, from_found, to_text
+from .tree import Tree, evaluate, to_text
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,10 @@ class LearnConfig:
             their own (``wrappers`` of :func:`~nesy.semparse.grammar.extract`).
         tops: With ``consistency``: the wrappers right below a whole question's rule are scored
             with it (``tops`` of :class:`~nesy.semparse.agreement.Consistency`).
+        keep_chosen: With ``consistency``: in step 4 a question keeps its step-3 reading when that
+            scores better (:meth:`~nesy.semparse.agreement.Consistency.score`) than its best verified parse.
+        drop_idle: Steps 2 and 5 leave out candidates in which some words change nothing
+            (:func:`~nesy.semparse.idle.idle_words`: ``union(scene(), X)`` soaking up ``X``'s words).
     """
 
     lexicon_examples: int = 1000
@@ -182,6 +187,8 @@ class LearnConfig:
     retype: float | None = None
     wrappers: bool = True
     tops: bool = True
+    drop_idle: bool = True
+    keep_chosen: bool = False
 
     def __post_init__(self) -> None:
         if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k) < 1:
@@ -337,7 +344,8 @@ def candidate_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, conf
             ordered=True, every=True, max_found=config.max_candidates, deadline=time.monotonic() + config.search_seconds,
             slack=config.slack, answer_type=ex.answer_type, probes=[w for w in worlds if w is not ex.bind],
         )
-        candidates[i] = readings(ex.tokens, positions, (from_found(f) for f in found), types, returns, config.wrappers)
+        candidates[i] = readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle), types, returns,
+                                 config.wrappers)
         if i % 500 == 0:
             report("search", i, len(examples))
     stats["searched"] = searched
@@ -404,7 +412,10 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
             if right:
                 verified += 1
                 best = right[0] if config.selection == "frequency" else max(right, key=lambda p: table.score(p.rules) + config.frequency * p.score)
-                new.update(best.rules)
+                if config.keep_chosen and config.selection != "frequency" and chosen[i] and table.score(chosen[i]) > table.score(best.rules):
+                    new.update(chosen[i])  # a verified parse does not replace a more consistent reading of step 3
+                else:
+                    new.update(best.rules)
             elif chosen[i]:
                 new.update(chosen[i])
             if i % 500 == 0:
