@@ -109,8 +109,14 @@ def learn_lexicon(
         null_counts: dict[str, float] = defaultdict(float)
         aligned = defaultdict(lambda: defaultdict(float))
         posteriors = []
+        gains: dict[tuple[str, str], float] = {}  # this iteration's gain of aligning a constant to a word
         for tokens, cands in data:
-            scored = [_align(t, null, flat, tokens, cand, constant_cost) for cand in cands]
+            memo: dict[tuple[str, ...], tuple[float, list[tuple[int, str]]]] = {}  # a candidate repeated in one example aligns alike
+            scored = []
+            for cand in cands:
+                if cand not in memo:
+                    memo[cand] = _align(t, null, flat, tokens, cand, constant_cost, gains)
+                scored.append(memo[cand])
             top = max(score for score, _ in scored)
             weights = [math.exp(score - top) for score, _ in scored]
             z = sum(weights)
@@ -149,14 +155,22 @@ def _smoothed(row: dict[str, float], vocabulary: int) -> dict[str, float]:
     return probabilities
 
 
-def _align(t, null, flat, tokens: Sequence[str], constants: tuple[str, ...], constant_cost: float) -> tuple[float, list[tuple[int, str]]]:
-    """Greedy best distinct alignment of constants to word positions and its log score."""
+def _align(t, null, flat, tokens: Sequence[str], constants: tuple[str, ...], constant_cost: float,
+           gains: dict[tuple[str, str], float] | None = None) -> tuple[float, list[tuple[int, str]]]:
+    """Greedy best distinct alignment of constants to word positions and its log score.
+
+    ``gains`` caches each (constant, word) gain while ``t`` and ``null`` stay the same.
+    """
+    gains = {} if gains is None else gains
     options = []
     for c_index, c in enumerate(constants):
         row = t.get(c)
         for i, w in enumerate(tokens):
-            p = row.get(w, row[_UNSEEN]) if row is not None else flat
-            options.append((math.log(p) - math.log(null.get(w, flat)), i, c_index))
+            gain = gains.get((c, w))
+            if gain is None:
+                p = row.get(w, row[_UNSEEN]) if row is not None else flat
+                gain = gains[c, w] = math.log(p) - math.log(null.get(w, flat))
+            options.append((gain, i, c_index))
     options.sort(reverse=True)
     score, alignment, taken_words, taken_constants = 0.0, [], set(), set()
     for gain, position, c_index in options:
