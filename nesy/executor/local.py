@@ -216,6 +216,17 @@ class LocalExecutor(Executor):
     def _execute(
         self, jobs: Sequence[Job], on_result: Callable[[int, Verdict], None], claim: Callable[[int], bool]
     ) -> None:
+        try:
+            self._run_batch(jobs, on_result, claim)
+        except BaseException:  # a callback raised (Ctrl-C in a progress bar, say): no late result may reach the next batch
+            for worker in list(self._workers):
+                if worker.inflight or worker.chunks or worker.unloaded:
+                    self._replace(worker)
+            raise
+
+    def _run_batch(
+        self, jobs: Sequence[Job], on_result: Callable[[int, Verdict], None], claim: Callable[[int], bool]
+    ) -> None:
         self._ensure_workers()
         self._sids = {id(job.solver): fp for job, fp in zip(jobs, fingerprints(jobs))}
         for job in {id(job.solver): job for job in jobs}.values():  # fail early, in the caller, if a solver cannot be shipped

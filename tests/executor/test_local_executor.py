@@ -135,6 +135,18 @@ def test_cached_repeated_and_new_jobs_mixed_in_one_large_batch():
     assert all(v.stats.get("cached") == 1.0 for v in again) and len(cache) == 50
 
 
+def test_a_callback_that_raises_mid_batch_leaves_the_pool_usable():
+    def stop_at_three(done, total):
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with LocalExecutor(workers=1, chunk_size=2, cache=False) as executor:
+        with pytest.raises(KeyboardInterrupt):
+            executor.map([Job(M, f"echo {i}") for i in range(40)], progress=stop_at_three)
+        again = executor.map([Job(M, f"echo {i}") for i in range(100, 110)])
+    assert [v.value for v in again] == [str(i) for i in range(100, 110)]
+
+
 def test_budget_is_part_of_the_cache_key(pool):
     short = pool.map([Job(M, "sleep 0.4", budget=Budget(wall_seconds=0.2))])[0]
     longer = pool.map([Job(M, "sleep 0.4", budget=Budget(wall_seconds=2.0))])[0]
