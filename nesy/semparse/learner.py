@@ -148,8 +148,6 @@ class LearnConfig:
             their own (``wrappers`` of :func:`~nesy.semparse.grammar.extract`).
         tops: With ``consistency``: the wrappers right below a whole question's rule are scored
             with it (``tops`` of :class:`~nesy.semparse.agreement.Consistency`).
-        keep_chosen: With ``consistency``: in step 4 a question keeps its step-3 reading when that
-            scores better (:meth:`~nesy.semparse.agreement.Consistency.score`) than its best verified parse.
         drop_idle: Steps 2 and 5 leave out candidates in which some words change nothing
             (:func:`~nesy.semparse.idle.idle_words`: ``union(scene(), X)`` soaking up ``X``'s words).
     """
@@ -188,7 +186,6 @@ class LearnConfig:
     wrappers: bool = True
     tops: bool = True
     drop_idle: bool = True
-    keep_chosen: bool = False
 
     def __post_init__(self) -> None:
         if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k) < 1:
@@ -412,10 +409,7 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
             if right:
                 verified += 1
                 best = right[0] if config.selection == "frequency" else max(right, key=lambda p: table.score(p.rules) + config.frequency * p.score)
-                if config.keep_chosen and config.selection != "frequency" and chosen[i] and table.score(chosen[i]) > table.score(best.rules):
-                    new.update(chosen[i])  # a verified parse does not replace a more consistent reading of step 3
-                else:
-                    new.update(best.rules)
+                new.update(best.rules)
             elif chosen[i]:
                 new.update(chosen[i])
             if i % 500 == 0:
