@@ -102,7 +102,7 @@ class ModelCollector:
             symbols = model.symbols(shown=True)
         if self.optimising:
             return self._add_scored(model, symbols)
-        count = len(getattr(symbols, "_p_symbols", symbols))  # (symbol_count, inlined: runs per model)
+        count = symbol_count(symbols)
         if self.atoms + count > self.limit_atoms:
             self.overflow = True
             return False

@@ -214,9 +214,7 @@ class ClingoSession:
         Returns:
             ``sat``, ``unsat``, or ``unknown`` when the search was interrupted (models so far in the value).
         """
-        status, value, seconds = self.search(assumptions, limit=limit, timeout=timeout, restrict_to=restrict_to)
-        return Verdict(status, value, search_message(status, value, seconds), self.certificate(value, seconds),
-                       {"solver_seconds": seconds})  # fmt: skip
+        return self.verdict(*self.search(assumptions, limit=limit, timeout=timeout, restrict_to=restrict_to))
 
     def search(
         self,
@@ -261,6 +259,11 @@ class ClingoSession:
             return Status.UNSAT, value, seconds
         return Status.SAT, value, seconds
 
+    def verdict(self, status: Status, value: dict[str, Any], seconds: float) -> Verdict:
+        """The verdict of a :meth:`search` that gave ``status`` and ``value`` in ``seconds``."""
+        return Verdict(status, value, search_message(status, value, seconds), self.certificate(value, seconds),
+                       {"solver_seconds": seconds})
+
     def enumerate(
         self, limit: int | None = None, *, assumptions: Iterable[Assumption] = (), timeout: float | None = None
     ) -> Iterator[list[str]]:
@@ -290,8 +293,9 @@ class ClingoSession:
                 if model.cost and not model.optimality_proven:
                     continue  # an improving model on the way to an optimum
                 symbols = model.symbols(shown=True)
-                if symbol_count(symbols) > self.max_atoms:
-                    raise ProgramFailed(f"an answer set holds {symbol_count(symbols)} atoms, over the limit of {self.max_atoms}")
+                count = symbol_count(symbols)
+                if count > self.max_atoms:
+                    raise ProgramFailed(f"an answer set holds {count} atoms, over the limit of {self.max_atoms}")
                 atoms = sorted(atom_texts(symbols))
                 if tuple(atoms) not in seen:
                     seen.add(tuple(atoms))

@@ -58,7 +58,7 @@ from nesy.budget import DEFAULT_BUDGET, Budget
 from nesy.errors import ProgramRejected, SolverTimeout
 from nesy.limits import wall_clock_limit
 from nesy.solver import BaseSolver
-from nesy.solvers.clingo_session import ClingoSession, search_message, to_symbol
+from nesy.solvers.clingo_session import ClingoSession, to_symbol
 from nesy.verdict import Status, Verdict
 
 _FUNCTION_NAME = re.compile(r"[a-z][A-Za-z0-9_]*\Z")
@@ -118,27 +118,23 @@ class ClingoSolver(BaseSolver):
 
     def execute(self, program: str, input: Any, budget: Budget) -> Verdict:
         """Filter, ground and solve ``program`` (plus ``input`` facts) under ``budget``."""
-        deadline = time.perf_counter() + budget.wall_seconds - min(0.5, 0.2 * budget.wall_seconds)
-        session = self._session(program, input, budget, models=budget.max_models)
-        return session.solve(limit=budget.max_models, timeout=max(0.0, deadline - time.perf_counter()))
+        session, status, value, seconds = self._search(program, input, budget)
+        return session.verdict(status, value, seconds)
 
     def check(self, program: str, input: Any = None, expected: Any = None, budget: Budget = DEFAULT_BUDGET) -> Verdict:
         """As :meth:`BaseSolver.check`; asks for one model more than ``expected`` lists, to see there are no others.
 
-        (:meth:`execute`'s steps, written out so that one verdict is made per check, not three.)
+        (One verdict is made per check, not one per step: this runs for every small check.)
         """
         wanted = _expected_sets(expected)
         if wanted is not None and len(wanted) + 1 > budget.max_models:
             budget = _with_models(budget, len(wanted) + 1)
 
         def run_and_compare() -> Verdict:
-            deadline = time.perf_counter() + budget.wall_seconds - min(0.5, 0.2 * budget.wall_seconds)
-            session = self._session(program, input, budget, models=budget.max_models)
-            status, value, seconds = session.search(limit=budget.max_models, timeout=max(0.0, deadline - time.perf_counter()))
+            session, status, value, seconds = self._search(program, input, budget)
             if status is Status.UNKNOWN:  # search gives sat, unsat or unknown
-                message = search_message(status, value, seconds)
-            else:
-                status, message = self._comparison(value, expected, self._matches(value, expected, wanted, canonical=True))
+                return session.verdict(status, value, seconds)
+            status, message = self._comparison(value, expected, self._matches(value, expected, wanted, canonical=True))
             return Verdict(status, value, message, session.certificate(value, seconds), {"solver_seconds": seconds})
 
         return self._guarded(program, budget, run_and_compare, fresh=True)
@@ -235,6 +231,12 @@ class ClingoSolver(BaseSolver):
         return self._guarded(program, budget, body)
 
     # -- internals -------------------------------------------------------------------------
+    def _search(self, program: str, input: Any, budget: Budget) -> tuple[ClingoSession, Status, dict[str, Any], float]:
+        """:meth:`execute`'s steps without the verdict: the session and its search's status, value and seconds."""
+        deadline = time.perf_counter() + budget.wall_seconds - min(0.5, 0.2 * budget.wall_seconds)
+        session = self._session(program, input, budget, models=budget.max_models)
+        return (session, *session.search(limit=budget.max_models, timeout=max(0.0, deadline - time.perf_counter())))
+
     def _session(self, program: str, input: Any, budget: Budget, extra: str = "", models: int = 1) -> ClingoSession:
         """A session with ``program``, ``input`` and ``extra`` added (each filtered apart) and ``base`` grounded.
 

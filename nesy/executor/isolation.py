@@ -83,8 +83,9 @@ class MemoryCap:
     Measuring the process size and setting the limit cost about as much as a tiny DSL program, so
     a worker holds one cap while the tasks of a chunk run (results sent meanwhile travel under it
     unless that fails for memory) and lifts it (:meth:`lift`) when the chunk is done, before it
-    waits for the next one; after a memory error the cap is measured afresh. Within one run a task may find its headroom reduced by what
-    earlier tasks of that run kept (caches), never enlarged beyond its budget.
+    waits for the next one; after a memory error the cap is measured afresh. Within one run a task
+    may find its headroom reduced by what earlier tasks of that run kept (caches), never enlarged
+    beyond its budget.
 
     Example:
         >>> cap = MemoryCap()

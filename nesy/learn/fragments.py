@@ -47,7 +47,6 @@ import json
 import math
 import logging
 import os
-import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path

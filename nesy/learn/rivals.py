@@ -86,11 +86,13 @@ def probes(
     for index, (record, (text, fragments, reading)) in enumerate(zip(records, programs)):
         if record.weight >= gold_weight:
             continue
+        original = join(list(fragments))
         for source, target in record.pairs:
             for rival in rivals.get(source, ()):
                 changed = substitute(fragments, reading, source, rival, restore) if rival != target else None
-                if changed is not None and join(changed) != join(list(fragments)):
-                    out.append(Probe(index, source, rival, text, join(changed)))
+                program = join(changed) if changed is not None else original
+                if program != original:
+                    out.append(Probe(index, source, rival, text, program))
     return out
 
 

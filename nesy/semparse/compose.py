@@ -129,18 +129,18 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
     candidates: list[list[list[Rule]]] = [[] for _ in examples]
     order = []
     for i, ex in enumerate(examples):
-        positions = [p for p, lex in enumerate(parser.lexical(ex.tokens)) if lex is not None]
+        lexical = parser.lexical(ex.tokens)
+        positions = [p for p, lex in enumerate(lexical) if lex is not None]
         if 2 <= len(positions) <= config.compose_constants:
-            order.append((type(ex.answer) is not bool, i, positions))
+            order.append((type(ex.answer) is not bool, i, positions, lexical))
     order.sort(key=lambda t: t[0])
     searched = 0
-    for n, (_, i, positions) in enumerate(order[: config.compose_searched]):
+    for n, (_, i, positions, lexical) in enumerate(order[: config.compose_searched]):
         ex = examples[i]
         atoms = phrase_atoms(dsl, parser, ex.tokens, positions, ex.bind, per_span=config.compose_per_span)
         if not atoms:
             continue
         searched += 1
-        lexical = parser.lexical(ex.tokens)
         found = consistent_programs(
             dsl, ex.answer, max_size=config.compose_size, constants=[lexical[p][0] for p in positions], bind=ex.bind,  # type: ignore[index]
             ordered=True, every=True, max_found=config.max_candidates, deadline=time.monotonic() + config.search_seconds,

@@ -28,8 +28,8 @@ and a way to bind its world (a scene) for the DSL's primitives. Five steps:
 5. **Compose** (:mod:`~nesy.semparse.compose`): questions too long for step 2 or answered yes/no
    are searched again over the phrases the grammar of step 4 reads (each span it parses offered
    as one piece, the words inside it read only that way), so only the few calls above them are
-   searched and the constant limit does not bind; a question with such candidates keeps only
-   those, and steps 3 and 4 run again. Calls without constants of their own around a phrase
+   searched and the constant limit does not bind; they join the question's candidates of step 2,
+   and steps 3 and 4 run again. Calls without constants of their own around a phrase
    (``query_color(unique(...))``) are rules of their own (``wrappers``), so a phrase reads the
    same wherever it stands.
 
@@ -384,8 +384,12 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
     started = time.perf_counter()
     lexical = SemanticParser(lexicon, types, {}).lexical
     shapes = [[f"<{lex[1]}>" if lex else w for w, lex in zip(ex.tokens, lexical(ex.tokens))] for ex in examples]
-    table = Consistency.of(candidates, prior=config.prior, base=config.base, questions=shapes if config.match_roots else None,
-                                tops=config.tops)
+
+    def consistency(candidates: Sequence[Sequence[Sequence[Rule]]]) -> Consistency:
+        return Consistency.of(candidates, prior=config.prior, base=config.base,
+                              questions=shapes if config.match_roots else None, tops=config.tops)
+
+    table = consistency(candidates)
     if config.selection == "frequency":
         chosen = _frequency_em(examples, candidates, config)
     else:
@@ -393,8 +397,7 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
         if config.confirm:
             trusted = [type(ex.answer) is not bool for ex in examples]
             candidates = confirmed(candidates, chosen, trusted)
-            table = Consistency.of(candidates, prior=config.prior, base=config.base, questions=shapes if config.match_roots else None,
-                                tops=config.tops)
+            table = consistency(candidates)
             chosen = choose(candidates, table, config.frequency, config.em_iterations)
     counts: Counter = Counter(r for rules in chosen if rules for r in rules)
     stats["em_seconds"] = time.perf_counter() - started

@@ -140,9 +140,12 @@ class _Chart:
 
     def _hole(self, label: str, i: int, j: int) -> list[Parse]:
         exact = self.best(label, i, j)
-        cost = self.p.retype if self.p.retype is not None else None if exact else self.p.backoff
-        if cost is None:
+        if self.p.retype is not None:
+            cost = self.p.retype  # other labels always compete
+        elif exact or self.p.backoff is None:
             return exact
+        else:
+            cost = self.p.backoff  # other labels only where the own one has no parse
         wanted = self.p.types.get(label)
         other = [
             Parse(p.score - cost, p.program, p.rules, p.text)
