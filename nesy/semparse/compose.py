@@ -143,8 +143,8 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
         searched += 1
         found = consistent_programs(
             dsl, ex.answer, max_size=config.compose_size, constants=[lexical[p][0] for p in positions], bind=ex.bind,  # type: ignore[index]
-            ordered=True, every=True, max_found=config.max_candidates, deadline=time.monotonic() + config.search_seconds,
-            slack=config.slack, answer_type=ex.answer_type, atoms=atoms,
+            ordered=True, every=True, max_found=config.max_candidates, max_steps=config.search_steps,
+            deadline=time.monotonic() + config.search_seconds, slack=config.slack, answer_type=ex.answer_type, atoms=atoms,
         )
         candidates[i] = readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle), types, returns,
                                  config.wrappers)

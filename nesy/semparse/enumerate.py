@@ -135,6 +135,7 @@ def consistent_programs(
     constants: "Sequence[str | None] | None" = None,
     bind: Callable[[], ContextManager[Any]] | None = None,
     max_states: int = 200_000,
+    max_steps: int | None = None,
     deadline: float | None = None,
     ordered: bool = False,
     every: bool = False,
@@ -155,7 +156,11 @@ def consistent_programs(
             different fills are kept apart, so every fill that gives the answer is found).
         bind: Called once around the search to make the world visible to the primitives.
         max_states: Stop growing once this many states are kept.
-        deadline: ``time.monotonic()`` value after which the search stops with what it has.
+        max_steps: Stop once this many calls have been run (each a primitive applied to one
+            tuple of kept arguments): a budget of work, so that what is found does not depend
+            on the machine's speed or load.
+        deadline: ``time.monotonic()`` value after which the search stops with what it has
+            (a safety cap; what it finds depends on the machine, so it is logged when hit).
         ordered: With ``constants`` (given in the order of the words they stand for): every
             sub-program must use a contiguous run of them (a projective, phrase-structure bias:
             each sub-program stands for a span of the question).
@@ -229,6 +234,7 @@ def consistent_programs(
     def constant(c: Any, name: str, *rest: Any) -> _State:
         return _State(name, _type_name(c.type, f"constant {name}"), c.value, *rest, seen_on=(c.value,) * len(probes))
 
+    steps, budget = 0, max_steps if max_steps is not None else float("inf")
     with (bind() if bind else nullcontext()):
         if required is None:
             for c in dsl.constants.values():
@@ -257,6 +263,10 @@ def consistent_programs(
                     used = _union_used(args, masks)
                     if check_order and not _contiguous(used):
                         continue
+                    steps += 1
+                    if steps > budget:
+                        log.debug("search stopped at size %d after %d steps with %d states", size, max_steps, len(seen))
+                        return found
                     try:
                         value = impl(*[a.value for a in args])
                     except FAILURES:
@@ -280,9 +290,13 @@ def consistent_programs(
                     by_size[size][returns].append(state)
                     if wanted and _same_answer(value, answer) and (full is None or used == full):
                         found.append(Found(state.text, state.constants, size, state.slots))
-                if len(seen) >= max_states or (deadline is not None and time.monotonic() > deadline):
-                    log.debug("search stopped at size %d with %d states", size, len(seen))
+                if len(seen) >= max_states:
+                    log.debug("search stopped at size %d with %d states after %d steps", size, len(seen), steps)
                     return found
+                if deadline is not None and time.monotonic() > deadline:
+                    log.info("search stopped by its time limit at size %d after %d steps with %d states", size, steps, len(seen))
+                    return found
+    log.debug("search done after %d steps with %d states", steps, len(seen))
     return found
 
 

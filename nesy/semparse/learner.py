@@ -108,7 +108,8 @@ class LearnConfig:
             (one bit each: most small programs give the same yes or no by coincidence).
         probes: Other worlds on which a lexicon candidate program is also run: one whose value is
             the answer on every one of them (``equal(red, red)``, ``red`` for "what color...")
-            does not read its world and explains nothing.
+            does not read its world and explains nothing. A program is undefined on many worlds
+            (``unique`` of "the blue cube"), so these are many.
         extend_examples: Questions used to find words for constants the lexicon lacks.
         extend_known: Most lexicon words such a question may have.
         extend_max_size: Largest program searched for them.
@@ -118,7 +119,11 @@ class LearnConfig:
         max_constants: Questions with more lexicon words are not searched (only parsed, step 4).
         max_searched: Most questions searched in step 2 (the first eligible ones; the rest are only parsed).
         max_size: Largest program searched in step 2.
-        search_seconds: Time limit of one question's search.
+        search_steps: Budget of one question's search, in calls run
+            (``max_steps`` of :func:`~nesy.semparse.enumerate.consistent_programs`): the same on any
+            machine, so what is learned does not depend on its speed or load.
+        search_seconds: Wall-clock safety cap of one search (logged when hit; far above what
+            ``search_steps`` takes, it only bounds a pathological search).
         max_candidates: Most candidate programs kept per question.
         slack: Candidates may be this many nodes larger than the smallest consistent program.
         em_iterations: Hard-EM iterations in step 3.
@@ -155,7 +160,7 @@ class LearnConfig:
     lexicon_examples: int = 1000
     lexicon_max_size: int = 8
     lexicon_yes_no: bool = False
-    probes: int = 16
+    probes: int = 64
     extend_examples: int = 250
     extend_known: int = 4
     extend_max_size: int = 10
@@ -164,7 +169,8 @@ class LearnConfig:
     max_constants: int = 6
     max_searched: int = 4000
     max_size: int = 24
-    search_seconds: float = 2.0
+    search_steps: int = 500_000
+    search_seconds: float = 60.0
     max_candidates: int = 300
     slack: int = 6
     em_iterations: int = 5
@@ -301,11 +307,12 @@ def lexicon_step(dsl: DSL, examples: Sequence[Example], config: LearnConfig, rep
     order = informative(examples, config)[: config.lexicon_examples]
     probes = probe_examples(examples, config.probes)
     lexicon_data = []
+    memo: dict[tuple[str, str, str], bool] = {}
     for n, i in enumerate(order):
         ex = examples[i]
-        found = consistent_programs(dsl, ex.answer, max_size=config.lexicon_max_size, bind=ex.bind,
+        found = consistent_programs(dsl, ex.answer, max_size=config.lexicon_max_size, bind=ex.bind, max_steps=config.search_steps,
                                     deadline=time.monotonic() + config.search_seconds, answer_type=ex.answer_type)
-        lexicon_data.append((list(ex.tokens), [(f, world_dependent(dsl, f, ex.answer, probes)) for f in found]))
+        lexicon_data.append((list(ex.tokens), [(f, world_dependent(dsl, f, ex.answer, probes, memo)) for f in found]))
         if n % 200 == 0:
             report("lexicon", n, len(order))
     if not any(reads for _, found in lexicon_data for _, reads in found):
@@ -338,8 +345,9 @@ def candidate_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, conf
         searched += 1
         found = consistent_programs(
             dsl, ex.answer, max_size=config.max_size, constants=[lexical[p][0] for p in positions], bind=ex.bind,  # type: ignore[index]
-            ordered=True, every=True, max_found=config.max_candidates, deadline=time.monotonic() + config.search_seconds,
-            slack=config.slack, answer_type=ex.answer_type, probes=[w for w in worlds if w is not ex.bind],
+            ordered=True, every=True, max_found=config.max_candidates, max_steps=config.search_steps,
+            deadline=time.monotonic() + config.search_seconds, slack=config.slack, answer_type=ex.answer_type,
+            probes=[w for w in worlds if w is not ex.bind],
         )
         candidates[i] = readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle), types, returns,
                                  config.wrappers)

@@ -34,14 +34,28 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def world_dependent(dsl: DSL, found: Found, answer: Any, probes: Sequence[Example]) -> bool:
+def world_dependent(dsl: DSL, found: Found, answer: Any, probes: Sequence[Example],
+                    memo: dict[tuple[str, str, str], bool] | None = None) -> bool:
     """Whether the program's value differs from the answer on some probe world (it reads its world).
 
-    Without probes (worlds that do not differ) every program counts as reading its world.
+    Without probes (worlds that do not differ) every program counts as reading its world. A world
+    on which the program is undefined (a failed ``unique``) says nothing, so a program defined on
+    few worlds (``the blue cube``) needs many probes to show that it reads its world.
+
+    Args:
+        dsl: The language.
+        found: The program.
+        answer: Its value on its own world.
+        probes: The other worlds.
+        memo: Verdicts already reached with these probes, by program and answer (filled in).
     """
     if not probes:
         return True
+    key = (found.program, type(answer).__name__, repr(answer))
+    if memo is not None and key in memo:
+        return memo[key]
     tree = from_found(found)
+    verdict = False
     for probe in probes:
         try:
             with probe.bind():
@@ -49,8 +63,11 @@ def world_dependent(dsl: DSL, found: Found, answer: Any, probes: Sequence[Exampl
         except Exception:  # undefined there
             continue
         if not _same_answer(value, answer):
-            return True
-    return False
+            verdict = True
+            break
+    if memo is not None:
+        memo[key] = verdict
+    return verdict
 
 
 def informative(examples: Sequence[Example], config: LearnConfig) -> list[int]:
@@ -71,7 +88,8 @@ def wildcard_fills(dsl: DSL, ex: Example, known: Sequence[str], config: LearnCon
     A program must read its world (:func:`world_dependent`).
     """
     found = consistent_programs(dsl, ex.answer, max_size=config.extend_max_size, constants=[*known, None], bind=ex.bind,
-                                deadline=time.monotonic() + config.search_seconds, answer_type=ex.answer_type, max_found=10_000)
+                                max_steps=config.search_steps, deadline=time.monotonic() + config.search_seconds,
+                                answer_type=ex.answer_type, max_found=10_000)
     fills: set[str] = set()
     for f in found:
         new = [c for c, slot in zip(f.constants, f.slots) if slot == len(known)]
@@ -184,7 +202,8 @@ def needed(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, word: str, c
             constants = [c for w, c in known if keep or w != word]
             right[keep] += bool(consistent_programs(
                 dsl, ex.answer, max_size=config.max_size, constants=constants, bind=ex.bind, ordered=True, max_found=1,
-                deadline=time.monotonic() + config.search_seconds / 4, answer_type=ex.answer_type))
+                max_steps=config.search_steps // 4, deadline=time.monotonic() + config.search_seconds / 4,
+                answer_type=ex.answer_type))
         if tried >= limit:
             break
     log.info("lexicon entry %r -> %r explains %d of %d questions, %d without it", word, lexicon.entries.get(word),

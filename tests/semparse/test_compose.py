@@ -47,7 +47,7 @@ def _examples(pairs):
 
 TERMS = [(a, op, b) for a in WORDS for op in OPS for b in WORDS]
 TRAIN = [(TERMS[i], TERMS[(7 * i + 3) % len(TERMS)]) for i in range(0, len(TERMS), 2)]
-CONFIG = dict(lexicon_examples=100, lexicon_max_size=6, max_constants=3, search_seconds=1.0)
+CONFIG = dict(lexicon_examples=100, lexicon_max_size=6, max_constants=3, search_steps=200_000)
 
 
 @pytest.fixture(scope="module")

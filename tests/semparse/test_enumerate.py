@@ -65,6 +65,26 @@ def test_deadline_stops_a_long_search_with_what_it_has():
     assert time.monotonic() - started < 5
 
 
+def test_a_step_budget_stops_the_search_at_the_same_place_however_slow_the_machine():
+    scene = generate_scene(0, seed=5)
+    constants = ["small", "cyan", "cube", "left", "rubber"]
+    answer = execute_dsl("count(filter_material(relate(unique(filter_shape(filter_color(filter_size(scene(), small), cyan), cube)), left), rubber))",
+                         scene).value
+
+    def search(**limits):
+        return consistent_programs(clevr_dsl(), answer, max_size=14, constants=constants, bind=lambda: bound_scene(scene),
+                                   ordered=True, every=True, max_found=300, **limits)
+
+    full = search()
+    sizes = []
+    for budget in (50, 500, 5000, 50_000):
+        cut = search(max_steps=budget)
+        assert cut == full[: len(cut)]  # what the budget reached, in the same order
+        assert cut == search(max_steps=budget, deadline=time.monotonic() + 60)  # a far safety cap changes nothing
+        sizes.append(len(cut))
+    assert sizes == sorted(sizes) and sizes[0] < len(full), (sizes, len(full))
+
+
 def test_a_wildcard_is_filled_by_every_constant_that_gives_the_answer():
     found = consistent_programs(toy(), 7, max_size=3, constants=["two", None])
     assert [(f.program, f.constants) for f in found] == [("add(two, five)", ("two", "five"))]
