@@ -23,6 +23,9 @@ word problems 1, else 0), ``rivals`` (a sampled verified fragment vouches only w
 rival fragments, the other verified ones and the writer's ``rivals`` best alternatives, verifies in its place,
 :mod:`nesy.learn.rivals`; puzzles 4, else 0), ``repair`` (programs tried per failed training text that differ from
 its best one in one sentence shape's fragment, the loop's abduction, :mod:`nesy.learn.repair`; puzzles 48, else 0),
+``analogies`` (a sentence shape not trained on also gets up to this many fragments by analogy with known sentences
+that differ from it in a short span of words, ranked above the model's guess, :mod:`nesy.learn.analogy`; puzzles 4,
+else 0),
 ``run_dir`` (resumable). ``--permute-vocab
 SEED`` renames every word of the texts by a seeded bijection (puzzles: :mod:`nesy.benchmarks.puzzles.rename`).
 """
@@ -51,11 +54,12 @@ from nesy.suites import BenchConfig, integer_options
 
 DEFAULTS = {"n_train": 1000, "n_test": 500, "annotated": 20, "rounds": 6, "k": 32, "per_sentence": 6, "context": 0,
             "monitor": 100, "direct_steps": 1500, "d_model": 128, "layers": 2, "baselines": 1, "threads": 1, "topics": 0,
-            "trust": 0, "fallback": 1, "choose": 0, "clauses": 0, "rivals": 0, "repair": 0}
+            "trust": 0, "fallback": 1, "choose": 0, "clauses": 0, "rivals": 0, "repair": 0, "analogies": 0}
 QUICK = {"n_train": 60, "n_test": 30, "annotated": 20, "rounds": 2, "k": 8, "per_sentence": 3, "context": 0,
          "monitor": 0, "direct_steps": 30, "d_model": 128, "layers": 2, "baselines": 1, "threads": 1, "topics": 0,
-         "trust": 0, "fallback": 1, "choose": 0, "clauses": 0, "rivals": 0, "repair": 0}
-LEAST = {"annotated": 0, "context": 0, "monitor": 0, "baselines": 0, "topics": 0, "trust": 0, "choose": 0, "clauses": 0, "rivals": 0, "repair": 0}  #: may be 0; the others must be >= 1
+         "trust": 0, "fallback": 1, "choose": 0, "clauses": 0, "rivals": 0, "repair": 0, "analogies": 0}
+LEAST = {"annotated": 0, "context": 0, "monitor": 0, "baselines": 0, "topics": 0, "trust": 0, "choose": 0, "clauses": 0, "rivals": 0, "repair": 0,
+         "analogies": 0}  #: may be 0; the others must be >= 1
 
 
 def _options(name: str, config: BenchConfig, own: dict[str, int] | None = None) -> dict[str, Any]:
@@ -79,7 +83,7 @@ def _learn_config(options: dict[str, Any], seed: int) -> TextProgramConfig:
         rounds=options["rounds"], k=options["k"],
         writer=WriterConfig(per_sentence=options["per_sentence"], context=options["context"],
                             known_penalty=float(options["trust"]), rivals=options["rivals"],
-                            repair=options["repair"]),
+                            repair=options["repair"], analogies=options["analogies"]),
         model=model,
         train=TrainConfig(batch_size=32, warmup_steps=20, target_accuracy=1.0, label_smoothing=0.1, seed=seed),
         budget=Budget(wall_seconds=5.0, memory_mb=1024),
@@ -148,7 +152,7 @@ class NlProgSuite:
 class PuzzlesSuite(NlProgSuite):
     name = "puzzles"
     description = "ordering and logic-grid puzzles -> SMT-LIB on Z3 (unique answers), writer self-trained from <= 20 programs"
-    own_defaults = {"fallback": 8, "choose": 1, "rivals": 4, "repair": 48}  # z3 refuses open or contradictory programs without the answer
+    own_defaults = {"fallback": 8, "choose": 1, "rivals": 4, "repair": 48, "analogies": 4}  # z3 refuses open or contradictory programs without the answer
 
     def renamed(self, data: SuiteData, seed: int) -> SuiteData:
         """Every word but the names renamed, alike in training and test texts (and the values in programs)."""

@@ -52,6 +52,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from nesy.learn.analogy import Analogies
 from nesy.learn.anchors import Vouch, anchored_choice, tally
 from nesy.learn.edits import IDENT, OPERATOR, edits, numbers, operators, unused_slots
 from nesy.learn.kbest import k_best
@@ -116,6 +117,14 @@ class WriterConfig:
         repair: With an ``ablation`` check, :meth:`FragmentWriter.repair` (the self-training loop's abducer)
             tries up to this many programs per failed text that differ from its best one in one sentence
             shape's fragment (:mod:`nesy.learn.repair`; 0: off).
+        analogies: A sentence shape not trained on also gets up to this many fragments by analogy
+            (:mod:`nesy.learn.analogy`: a known sentence that differs from it in a short span of words,
+            changed as known pairs of sentences differing in that span change their fragments), the
+            best supported ``analogy_bonus`` nats above the model's best fragment for it (or a fair
+            guess), the others by their support relative to it; trained shapes get them as alternatives,
+            like edits, and where the checker cannot tell a trained shape's readings apart
+            (:mod:`nesy.learn.rivals`), the analogy's first one is vouched for (0: off).
+        analogy_bonus: See ``analogies``.
     """
 
     per_sentence: int = 3
@@ -137,6 +146,8 @@ class WriterConfig:
     recall: bool = True
     rivals: int = 0
     repair: int = 0
+    analogies: int = 0
+    analogy_bonus: float = 1.0
 
 
 def _operator_shape(fragment: str) -> tuple[str, ...]:
@@ -180,6 +191,7 @@ class FragmentWriter:
         self.known: dict[str, str] = {}  # slotted sentence -> slotted fragment, of the last fit
         self.annotated_pairs: set[tuple[str, str]] = set()  # (slotted sentence, fragment) of annotated programs
         self.alternatives: dict[str, list[str]] = {}  # slotted sentence -> its fragments when last proposed, best first
+        self.analogies: Analogies | None = None  # fragments by analogy with ``known`` (``config.analogies``)
         #: (text, program) pairs -> whether each verifies; None: every fragment of a verified program votes
         self.ablation: Callable[[list[tuple[str, str]]], list[bool]] | None = None
         self.memory_path = Path(memory_path) if memory_path is not None else None
@@ -314,11 +326,19 @@ class FragmentWriter:
         best: dict[str, float] = {c.program: c.logprob for c in found}
         # below the model's best, or below a fair guess when even its best is a poor one
         top = max(found[0].logprob, -self.config.edit_penalty)
-        if source not in self.known or self._doubtful(source):  # try what the most similar known ones say
+        unknown = source not in self.known or self._doubtful(source)
+        if unknown:  # try what the most similar known ones say
             for target in self._neighbours(source):
                 best.setdefault(target, top - self.config.edit_penalty)
+        if self.analogies is not None:  # by analogy: above the model's guess where the sentence is unknown
+            found_by = self.analogies.of(source, self.config.analogies)
+            for target, support in found_by:
+                score = (top + self.config.analogy_bonus * support / found_by[0][1] if unknown
+                         else top - self.config.edit_penalty)
+                best[target] = max(best.get(target, -math.inf), score)
+        if unknown or self.analogies is not None:
             found = sorted((Candidate(p, lp) for p, lp in best.items()), key=Candidate.sort_key)
-        elif self.config.known_penalty:  # what it was fitted on stays a candidate (the others get the penalty)
+        if not unknown and self.config.known_penalty:  # what it was fitted on stays a candidate (others: penalty)
             best.setdefault(self.known[source], top)
         for candidate in found:  # edits of every candidate, each scored below its own
             for edit in self.edits(source, candidate.program):
@@ -412,12 +432,19 @@ class FragmentWriter:
         """Records whose fragments vouch only where no rival fragment verifies in their place (:mod:`nesy.learn.rivals`)."""
         join = lambda fragments: join_fragments(fragments, self.config.separator)  # noqa: E731
         alternatives = {source: found[: self.config.rivals] for source, found in self.alternatives.items()}
+        preferred: dict[str, str] = {}  # where the checker cannot tell readings apart, the analogy's one
+        if self.analogies is not None:
+            for source in {source for record in records for source, _ in record.pairs}:
+                found_by = self.analogies.of(source, 1)
+                if found_by:
+                    preferred[source] = found_by[0][0]
+                    alternatives[source] = [*alternatives.get(source, []), found_by[0][0]]
         found = probes(records, readings, rivals_of(records, alternatives), self.copier.restore, join, GOLD_WEIGHT)
         verified = self.ablation([(probe.text, probe.program) for probe in found]) if found else []
         ambiguous = ambiguity(found, verified)
         log.info("rivals: %d substitutions checked, %d verified, %d of %d records ambiguous somewhere", len(found),
                  sum(verified), len({index for index, _ in ambiguous}), len(records))
-        return prefer_discriminating(records, ambiguous, GOLD_WEIGHT)
+        return prefer_discriminating(records, ambiguous, GOLD_WEIGHT, preferred)
 
     def repair(self, pairs: Sequence[tuple[str, Any]], k: int = 2) -> dict[str, str]:
         """For each text none of whose ``k`` best programs passes the ``ablation`` check: the first program that
@@ -487,6 +514,7 @@ class FragmentWriter:
         covered = sum(unused_slots(source, target) == 0 for source, target in examples)
         self.covers_slots = covered >= self.config.covering_share * len(examples)
         self.known = dict(examples)
+        self.analogies = Analogies(self.known) if self.config.analogies else None
         if "epochs" not in options and "steps" not in options:
             per_epoch = -(-len(examples) // self.model.config.train.batch_size)
             options["steps"] = min(self.config.max_steps, max(self.config.min_steps, self.config.epochs * per_epoch))

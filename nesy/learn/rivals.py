@@ -129,19 +129,30 @@ def ambiguity(found: Sequence[Probe], verified: Sequence[bool]) -> dict[tuple[in
     return out
 
 
-def prefer_discriminating(records: Sequence[Vouch], ambiguous: Ambiguity, gold_weight: int = 1000) -> list[Vouch]:
+def prefer_discriminating(records: Sequence[Vouch], ambiguous: Ambiguity, gold_weight: int = 1000,
+                          preferred: Mapping[str, str] | None = None) -> list[Vouch]:
     """The records with their ambiguous pairs demoted to ``seen`` where the sentence has discriminating evidence.
 
     Args:
         records: The verified programs' vouches.
         ambiguous: Per (record index, sentence): the rival fragments that verified in its place.
         gold_weight: Records of at least this weight are annotated (kept as they are, and discriminating).
+        preferred: Per sentence, a fragment to vouch for where the evidence does not decide: an ambiguous
+            pair of a sentence without discriminating evidence vouches for it instead when it is one of
+            the rivals that verified in its place (the checker accepted that program too).
 
     Returns:
         The records, in order.
+
+    Example:
+        >>> record = Vouch((("intro", "decl"), ("who 2nd from top", "(= x 2)")))
+        >>> ambiguous = {(0, "who 2nd from top"): {"(= x (- (+ n 1) 2))"}}
+        >>> prefer_discriminating([record], ambiguous, preferred={"who 2nd from top": "(= x (- (+ n 1) 2))"})[0].pairs
+        (('intro', 'decl'), ('who 2nd from top', '(= x (- (+ n 1) 2))'))
     """
     decided = {source for index, record in enumerate(records) for source, _ in record.pairs
                if record.weight >= gold_weight or not ambiguous.get((index, source))}
+    preferred = preferred or {}
     out: list[Vouch] = []
     for index, record in enumerate(records):
         doubtful = {source: ambiguous[index, source] for source, _ in record.pairs
@@ -150,7 +161,8 @@ def prefer_discriminating(records: Sequence[Vouch], ambiguous: Ambiguity, gold_w
             out.append(record)
             continue
         dropped = tuple(source for source in doubtful if source in decided)
-        kept = tuple(pair for pair in record.pairs if pair[0] not in dropped)
+        kept = tuple((source, preferred[source] if source not in decided and preferred.get(source) in doubtful[source]
+                      else target) for source, target in record.pairs if source not in dropped)
         out.append(Vouch(kept, record.weight, record.seen + dropped))
     return out
 
