@@ -110,6 +110,9 @@ class LearnConfig:
             the answer on every one of them (``equal(red, red)``, ``red`` for "what color...")
             does not read its world and explains nothing. A program is undefined on many worlds
             (``unique`` of "the blue cube"), so these are many.
+        extend_probes: Probe worlds of the search for words of missing constants (a wildcard
+            fill must read its world on one of them). Fewer than ``probes``: with 64 the fills of
+            coincidences also pass, and at hops 10k "behind" was no longer learned.
         extend_examples: Questions used to find words for constants the lexicon lacks.
         extend_known: Most lexicon words such a question may have.
         extend_max_size: Largest program searched for them.
@@ -161,6 +164,7 @@ class LearnConfig:
     lexicon_max_size: int = 8
     lexicon_yes_no: bool = False
     probes: int = 64
+    extend_probes: int = 16
     extend_examples: int = 250
     extend_known: int = 4
     extend_max_size: int = 10
@@ -325,6 +329,7 @@ def lexicon_step(dsl: DSL, examples: Sequence[Example], config: LearnConfig, rep
             del lexicon.entries[word]
             lexicon.support.pop(word, None)
     familiar = Counter(w for tokens, _ in lexicon_data for w in set(tokens))
+    probes = probe_examples(examples, config.extend_probes) if probes else []
     return extend_lexicon(dsl, examples, lexicon, types, config, report, probes, familiar)
 
 
