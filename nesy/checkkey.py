@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from nesy.budget import Budget
-from nesy.hashing import canonical_json, content_hash
+from nesy.hashing import canonical_json, canonical_json_items, content_hash
 
 MODES = ("run", "check")
 
@@ -70,14 +70,9 @@ def check_key(
         budget_text = canonical_json(dict(budget) if budget is not None else None)
     # The canonical JSON of the list of parts, assembled part by part (the same text as
     # content_hash of the parts gives), so that the parts shared by a batch are encoded once.
-    parts = (
-        _head_json(backend_fingerprint, mode),
-        canonical_json(program),
-        canonical_json(input),
-        canonical_json(expected if mode == "check" else None),
-        budget_text,
-    )
-    return hashlib.sha256(f"[{','.join(parts)}]".encode("utf-8")).hexdigest()
+    own = canonical_json_items((program, input, expected if mode == "check" else None))
+    text = f"[{_head_json(backend_fingerprint, mode)},{own},{budget_text}]"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 _BUDGET_JSON: dict[int, tuple[Budget, str]] = {}

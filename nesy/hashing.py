@@ -42,6 +42,33 @@ def _dumps(value: Any) -> str:
     return _ENCODER.encode(value)  # one encoder for every call: json.dumps with options builds a new one each time
 
 
+# The C encoder that _ENCODER.encode itself calls, made once and called without encode's Python
+# frames (a third of a small value's time). No circular-reference marks: a cyclic value recurses
+# until RecursionError, and the caller then takes the checked path.
+_C_ENCODE = (
+    json.encoder.c_make_encoder(None, repr, _encode_str, None, ":", ",", True, False, True)
+    if json.encoder.c_make_encoder is not None
+    else None
+)
+
+
+def canonical_json_items(values: tuple) -> str:
+    """``",".join(canonical_json(v) for v in values)``, encoded in one call.
+
+    Example:
+        >>> canonical_json_items(("x", {"b": 1, "a": 2.5}, None))
+        '"x",{"a":2.5,"b":1},null'
+        >>> canonical_json_items((10**5000,)) == canonical_json(10**5000)
+        True
+    """
+    if _C_ENCODE is not None:
+        try:
+            return "".join(_C_ENCODE(values, 0))[1:-1]
+        except (ValueError, RecursionError):  # a huge int or a cycle: the checked path says what to do
+            pass
+    return ",".join(canonical_json(value) for value in values)
+
+
 def _hex_big_ints(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return {"__int_hex__": hex(value)} if value.bit_length() > 10_000 else value

@@ -32,6 +32,20 @@ class EchoSolver(BaseSolver):
         return Verdict(Status.OK, value=program)
 
 
+class SlowLoadingSolver(EchoSolver):
+    """An :class:`EchoSolver` that takes ``load_seconds`` to unpickle (a large model, say): the
+    time a worker spends loading it must not count against the first task's budget."""
+
+    name = "slowload"
+
+    def __init__(self, load_seconds: float = 1.0) -> None:
+        self.load_seconds = load_seconds
+
+    def __setstate__(self, state: dict) -> None:
+        time.sleep(state["load_seconds"])
+        self.__dict__.update(state)
+
+
 class MisbehavingSolver(BaseSolver):
     """Program text picks a misbehaviour: ``sleep S``, ``hang S`` (ignores the soft limit),
     ``crash``, ``abort``, ``alloc MB``, ``connect HOST:PORT``, ``write PATH``, ``pid``, ``unsendable`` (a value

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from nesy.budget import DEFAULT_BUDGET, Budget
 from nesy.executor.cache import MemoryCache, VerdictCache
+from nesy.executor.collector import fewer_collections
 from nesy.executor.job import Job, fingerprints
 from nesy.verdict import Verdict
 
@@ -89,7 +90,8 @@ class Executor(ABC):
                 answered(dup, verdict.with_stats(cached=1.0))
 
         if jobs:
-            self._execute(jobs, on_result, claim)
+            with fewer_collections():  # the verdicts pile up: see nesy.executor.collector
+                self._execute(jobs, on_result, claim)
         missing = [i for i, v in enumerate(verdicts) if v is None]
         if missing:  # an executor bug, never silently dropped
             raise RuntimeError(f"executor returned no verdict for jobs {missing[:5]}")

@@ -14,8 +14,10 @@ Example:
 from __future__ import annotations
 
 import logging
+import math
 import os
 import pickle
+import select
 import signal
 import socket
 import subprocess
@@ -23,7 +25,7 @@ import sys
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from typing import Any, Callable, Sequence
 
 from nesy.errors import NesyError
@@ -57,7 +59,7 @@ class _Worker:
     inflight: deque = field(default_factory=deque)  # (position, job) in the order the worker runs them
     chunks: deque = field(default_factory=deque)  # tasks still unanswered in each chunk sent, oldest first
     beacon: Beacon | None = None
-    unloaded: int = 0  # chunks sent whose "loaded" message has not arrived yet
+    unloaded: int = 0  # chunks sent with new solvers whose "loaded" message has not arrived yet
     clock: float = 0.0  # when the chunk was sent, or the last message arrived
 
     def running(self) -> tuple[int, float, bool]:
@@ -114,6 +116,8 @@ class LocalExecutor(Executor):
         self._workers: list[_Worker] = []
         self._blobs: dict[str, bytes] = {}
         self._sids: dict[int, str] = {}  # solver fingerprints of the batch being run, by object id
+        self._poller = select.poll()  # every worker's socket, registered once (not per wait)
+        self._by_fd: dict[int, _Worker] = {}
         self.restarts = 0
 
     # -- worker management ------------------------------------------------------------------
@@ -132,18 +136,29 @@ class LocalExecutor(Executor):
             env=env,
         )
         theirs.close()
-        return _Worker(process, Connection(ours.detach()), beacon=beacon)
+        worker = _Worker(process, Connection(ours.detach()), beacon=beacon)
+        self._poller.register(worker.conn.fileno(), select.POLLIN)
+        self._by_fd[worker.conn.fileno()] = worker
+        return worker
+
+    def _forget(self, worker: _Worker) -> None:
+        """Close ``worker``'s socket and beacon (its process is gone or going)."""
+        fd = worker.conn.fileno()
+        self._poller.unregister(fd)
+        del self._by_fd[fd]
+        worker.conn.close()
+        worker.beacon.close(remove=True)
 
     def _ensure_workers(self) -> None:
         while len(self._workers) < self.n_workers:
             self._workers.append(self._spawn())
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker) -> _Worker:
         _kill(worker.process)
-        worker.conn.close()
-        worker.beacon.close(remove=True)
-        self._workers[self._workers.index(worker)] = self._spawn()
+        self._forget(worker)
+        fresh = self._workers[self._workers.index(worker)] = self._spawn()
         self.restarts += 1
+        return fresh
 
     def isolation(self) -> str:
         """How workers are isolated from the network (starts the pool if needed)."""
@@ -180,14 +195,23 @@ class LocalExecutor(Executor):
         return pickle.dumps(("chunk", new_solvers, tasks), protocol=pickle.HIGHEST_PROTOCOL), list(new_solvers)
 
     def _send_chunk(self, worker: _Worker, pending: deque, size: int) -> bool:
-        """Send the next ``size`` pending tasks to ``worker``; False (nothing sent) when the worker is
-        still busy with a chunk and this one is too large to wait in its socket buffer."""
+        """Send the next ``size`` pending tasks to ``worker`` (or to its replacement, should it have
+        died while idle); False (nothing sent) when the worker is still busy with a chunk and this one
+        is too large to wait in its socket buffer, or when it died while busy."""
         chunk = [pending[i] for i in range(min(size, len(pending)))]
         if worker.inflight and sum(len(job.program) for _, job in chunk) > PIPELINE_BYTES:
             return False  # too large to wait in the socket, known without pickling it
         payload, new_sids = self._chunk_message(worker, chunk)
         if worker.inflight and len(payload) > PIPELINE_BYTES:
             return False
+        try:
+            worker.conn.send_bytes(payload)
+        except OSError:
+            if worker.inflight:
+                return False  # it died running earlier work: the poll loop sees it go and says why
+            worker = self._replace(worker)  # it died while idle (killed from outside): a fresh one takes the chunk
+            payload, new_sids = self._chunk_message(worker, chunk)
+            worker.conn.send_bytes(payload)
         for _ in chunk:
             pending.popleft()
         worker.sent.update(new_sids)
@@ -195,8 +219,7 @@ class LocalExecutor(Executor):
             worker.clock = time.monotonic()
         worker.inflight.extend(chunk)
         worker.chunks.append(len(chunk))
-        worker.unloaded += 1
-        worker.conn.send_bytes(payload)
+        worker.unloaded += bool(new_sids)  # the worker says "loaded" only after unpickling new solvers
         return True
 
     def _ahead(self, pending: int, chunk: int) -> int:
@@ -245,19 +268,19 @@ class LocalExecutor(Executor):
         while True:
             # Each worker gets one chunk to run and, when there is enough work, the next one waiting
             # in its socket, so that it never sits idle while its results travel back.
-            for worker in self._workers:
-                while len(worker.chunks) < self._ahead(len(pending) + len(unclaimed), chunk):
+            for slot in range(len(self._workers)):  # (by slot: a worker found dead is replaced in its slot)
+                while len(self._workers[slot].chunks) < self._ahead(len(pending) + len(unclaimed), chunk):
                     top_up(chunk)
-                    if not pending or not self._send_chunk(worker, pending, chunk):
+                    if not pending or not self._send_chunk(self._workers[slot], pending, chunk):
                         break
             top_up(chunk * self.n_workers)  # the next chunks' keys, computed while the workers run
             busy = [w for w in self._workers if w.inflight]
             if not busy:  # (then nothing is left to claim or send)
                 return
             timeout = max(0.0, min(w.deadline() for w in busy) - time.monotonic())
-            ready = wait([w.conn for w in busy], timeout)
-            for worker in busy:
-                if worker.conn in ready:
+            ready = [(fd, self._by_fd.get(fd)) for fd, _ in self._poller.poll(math.ceil(timeout * 1000))]
+            for fd, worker in ready:
+                if worker is not None and self._by_fd.get(fd) is worker:  # (not replaced meanwhile)
                     self._receive(worker, pending, on_result)
             now = time.monotonic()
             for worker in [w for w in self._workers if w.inflight and w.deadline() <= now]:
@@ -273,23 +296,23 @@ class LocalExecutor(Executor):
                 self._fail_current(worker, verdict, pending, on_result)
 
     def _receive(self, worker: _Worker, pending: deque, on_result) -> None:
+        """Handle one message from ``worker`` (the poller says it has one, or has gone away)."""
         try:
-            while worker.conn.poll():
-                message = worker.conn.recv()
-                kind = message[0]
-                if kind == "hello":  # the worker has mapped its beacon: the file itself can go
-                    worker.isolation = message[1]
-                    worker.beacon.unlink()
-                elif kind == "loaded":
-                    worker.unloaded, worker.clock = max(0, worker.unloaded - 1), time.monotonic()
-                elif kind == "results":
-                    for answered, packed in message[1]:
-                        position, job = worker.inflight.popleft()
-                        if position != answered:
-                            raise RuntimeError(f"worker answered task {answered}, expected {position}")
-                        worker.answered()
-                        on_result(position, Verdict.unpacked(packed))
-                    worker.clock = time.monotonic()
+            message = worker.conn.recv()
+            kind = message[0]
+            if kind == "results":
+                for answered, packed in message[1]:
+                    position, job = worker.inflight.popleft()
+                    if position != answered:
+                        raise RuntimeError(f"worker answered task {answered}, expected {position}")
+                    worker.answered()
+                    on_result(position, Verdict.unpacked(packed))
+                worker.clock = time.monotonic()
+            elif kind == "loaded":
+                worker.unloaded, worker.clock = max(0, worker.unloaded - 1), time.monotonic()
+            elif kind == "hello":  # the worker has mapped its beacon: the file itself can go
+                worker.isolation = message[1]
+                worker.beacon.unlink()
         except (EOFError, OSError):
             code = _wait(worker.process, 5)
             if code in MEMOUT_EXIT_CODES:
@@ -312,8 +335,7 @@ class LocalExecutor(Executor):
         for worker in self._workers:
             if _wait(worker.process, 2) is None:
                 _kill(worker.process)
-            worker.conn.close()
-            worker.beacon.close(remove=True)
+            self._forget(worker)
         self._workers = []
 
     def __del__(self) -> None:  # best effort; prefer close() or a with-block

@@ -2,8 +2,8 @@
 
 Messages from the parent: ``("chunk", {solver_id: pickled solver}, [task, ...])`` or ``("stop",)``;
 a task is ``(position, solver_id, mode, program, input, expected, budget)``.
-Messages to the parent: ``("hello", isolation)`` once, ``("loaded",)`` after each chunk's solvers
-are unpickled (the first task's clock starts then), and ``("results", [(position, packed verdict), ...])``
+Messages to the parent: ``("hello", isolation)`` once, ``("loaded",)`` after a chunk's new solvers
+are unpickled (the first task's clock starts then; a chunk without new solvers sends none), and ``("results", [(position, packed verdict), ...])``
 for finished tasks, sent at least every 20 milliseconds while tasks complete (batching the sends
 is what keeps small tasks cheap; the parent's view of when the running task started is at most
 that stale).
@@ -11,13 +11,13 @@ that stale).
 
 from __future__ import annotations
 
-import gc
 import pickle
 import time
 from multiprocessing.connection import Connection
 from typing import Any
 
 from nesy.executor.beacon import Beacon
+from nesy.executor.collector import quiet_worker_collector
 from nesy.executor.isolation import MemoryCap, isolate
 from nesy.limits import own_alarm
 from nesy.verdict import Status, Verdict
@@ -77,15 +77,6 @@ def _flush(conn, results: list[tuple[int, tuple]], cap: MemoryCap) -> None:
     results.clear()
 
 
-def _quiet_collector() -> None:
-    """Fewer cyclic-garbage passes: the modules loaded so far move to the permanent generation
-    (:func:`gc.freeze`) and the youngest generation is collected every 10,000 allocations instead
-    of 700. Small checks allocate many short-lived objects that reference counting frees at once;
-    the default thresholds spent a few percent of each on collector passes that found nothing."""
-    gc.freeze()
-    gc.set_threshold(10_000, 20, 20)
-
-
 def main(fd: int, beacon_path: str) -> None:
     """Entry point of a worker process: ``fd`` is its end of a socket pair with the parent."""
     serve(Connection(fd), Beacon.attach(beacon_path))
@@ -95,7 +86,7 @@ def serve(conn, beacon: Beacon) -> None:
     """Answer the parent's messages on ``conn`` until it says stop or goes away."""
     conn.send(("hello", isolate()))
     own_alarm()  # nesy's soft-limit handler stays installed: each check then only sets the timer
-    _quiet_collector()
+    quiet_worker_collector()
     solvers: dict[str, Any] = {}
     load_errors: dict[str, str] = {}
     while True:
@@ -111,7 +102,8 @@ def serve(conn, beacon: Beacon) -> None:
                 solvers[sid] = pickle.loads(blob)
             except Exception as exc:
                 load_errors[sid] = f"{type(exc).__name__}: {exc}"
-        conn.send(("loaded",))
+        if new_solvers:
+            conn.send(("loaded",))
         results: list[tuple[int, tuple]] = []
         cap = MemoryCap()  # held while the chunk's tasks run, lifted before the last results and between chunks
         last_flush = time.monotonic()

@@ -12,7 +12,7 @@ from nesy.budget import Budget
 from nesy.errors import NesyError
 from nesy.executor import Job, LocalExecutor, MemoryCache
 from nesy.solver import BaseSolver
-from nesy.testing import EchoSolver, MisbehavingSolver
+from nesy.testing import EchoSolver, MisbehavingSolver, SlowLoadingSolver
 from nesy.verdict import Status, Verdict
 
 BUDGET = Budget(wall_seconds=1.0, memory_mb=256)
@@ -90,6 +90,29 @@ def test_chunks_too_large_to_wait_in_a_socket_are_sent_one_at_a_time():
     with LocalExecutor(workers=2, chunk_size=4, cache=False) as two:
         values = [v.value for v in two.map(jobs)]
     assert values == [f"item {i}{padding}" for i in range(24)]
+
+
+def test_loading_a_slow_solver_does_not_count_against_its_first_task():
+    # the first chunk ships the solver (1.5 s to unpickle, past the 0.75 s hard limit of a task);
+    # a later chunk, with nothing new to load, runs under the plain task limit again
+    jobs = [Job(SlowLoadingSolver(1.5), f"item {i}", budget=Budget(wall_seconds=0.5)) for i in range(6)]
+    with LocalExecutor(workers=1, chunk_size=2, cache=False) as one:
+        assert [v.status for v in one.map(jobs)] == [Status.OK] * 6
+        assert one.restarts == 0
+        later = one.map([Job(M, "echo fine", budget=BUDGET), Job(M, "hang 5", budget=Budget(wall_seconds=0.5))])
+    assert [v.status for v in later] == [Status.OK, Status.TIMEOUT]
+
+
+def test_a_worker_that_dies_while_idle_is_replaced_and_the_batch_completes():
+    with LocalExecutor(workers=2, cache=False) as two:
+        two.map([Job(EchoSolver(), str(i)) for i in range(8)])
+        two._workers[1].process.kill()
+        two._workers[1].process.wait()
+        started = time.monotonic()
+        values = [v.value for v in two.map([Job(M, "sleep 0.3", budget=BUDGET)] + [Job(EchoSolver(), str(i)) for i in range(50)])]
+        assert values == ["sleep"] + [str(i) for i in range(50)]
+        assert time.monotonic() - started < 5
+        assert two.restarts == 1 and all(w.process.poll() is None for w in two._workers)
 
 
 def test_workers_have_no_network(pool):
