@@ -1,15 +1,19 @@
 """``nesy bench solvers``: verified small programs per second per backend, nesy against the library.
 
-For each backend the same n small problems are solved four ways, all in this run:
+For each backend the same n small problems are solved five ways, all in this run:
 
 * ``direct``: the solver library called directly in this process (no nesy at all);
+* ``direct_all``: the library directly, split over as many fresh processes as the pool has workers
+  (no nesy; :mod:`~nesy.benchmarks.direct_parallel`): how far this machine lets throughput grow;
 * ``inprocess``: nesy's backend ``check`` in this process (parsing, allow-lists, verdicts; no sandbox);
 * ``pool_1``: nesy's sandboxed pool with one worker, batched;
 * ``pool_all``: the pool with one worker per core (or ``--workers``).
 
 Reported ratios: ``overhead`` = pool_1 time / direct time (same number of cores: the price of
 nesy's safety, goal at most 1.3), ``scaling`` = pool_1 time / pool_all time (goal: near the
-number of workers), ``overhead_all_cores`` = pool_all time / (direct time / workers).
+number of workers), ``scaling_direct`` = direct time / direct_all time (the library's own
+scaling on this machine, the ceiling for nesy's), ``overhead_all_cores`` = pool_all time /
+direct_all time.
 ``accuracy`` is the share of nesy verdicts that are ``ok`` against the known answers.
 
 Before the clock starts, this process and each pool solve a tenth as many other programs of the
@@ -22,6 +26,7 @@ import os
 import time
 from typing import Any, Callable
 
+from nesy.benchmarks.direct_parallel import direct_in_processes
 from nesy.benchmarks.solver_workloads import WORKLOADS, Workload
 from nesy.budget import Budget
 from nesy.executor import Job, LocalExecutor
@@ -44,9 +49,10 @@ def _jobs(solver: Any, workload: Workload) -> list[Job]:
     return [Job(solver, p, i, "check", e, BUDGET) for p, i, e in zip(workload.programs, workload.inputs, workload.expected)]
 
 
-def _measure_backend(workload: Workload, warm: Workload, workers: int, progress: Progress) -> dict[str, Any]:
-    """Time the four ways on ``workload``; each first solves ``warm`` (other programs of the same
-    kind) untimed, so that every way starts with the same warm library caches (SymPy's, z3's)."""
+def _measure_backend(workload: Workload, warm: Workload, workers: int, progress: Progress, seeds: tuple[int, int]) -> dict[str, Any]:
+    """Time the five ways on ``workload`` (drawn with ``seeds[0]``); each first solves ``warm``
+    (other programs of the same kind, ``seeds[1]``) untimed, so that every way starts with the same
+    warm library caches (SymPy's, z3's)."""
     solver = get_solver(workload.backend)
     n = len(workload.programs)
     jobs = _jobs(solver, workload)
@@ -72,6 +78,7 @@ def _measure_backend(workload: Workload, warm: Workload, workers: int, progress:
 
     direct_correct, direct_s = _timed(direct)
     _, inprocess_s = _timed(inprocess)
+    direct_all_correct, direct_all_s = direct_in_processes(workload.backend, n, seeds[0], len(warm.programs), seeds[1], workers)
     timings: dict[str, float] = {}
     verdicts = []
     for label, count in (("pool_1", 1), ("pool_all", workers)):
@@ -90,7 +97,9 @@ def _measure_backend(workload: Workload, warm: Workload, workers: int, progress:
         "n": n,
         "verified": ok,
         "direct_correct": direct_correct,
+        "direct_all_correct": direct_all_correct,
         "direct_per_s": n / direct_s,
+        "direct_all_per_s": n / direct_all_s,
         "inprocess_per_s": n / inprocess_s,
         "pool_1_per_s": n / timings["pool_1"],
         "pool_all_per_s": n / timings["pool_all"],
@@ -98,7 +107,8 @@ def _measure_backend(workload: Workload, warm: Workload, workers: int, progress:
         "overhead": timings["pool_1"] / direct_s,
         "overhead_inprocess": inprocess_s / direct_s,
         "scaling": timings["pool_1"] / timings["pool_all"],
-        "overhead_all_cores": timings["pool_all"] / (direct_s / workers),
+        "scaling_direct": direct_s / direct_all_s,
+        "overhead_all_cores": timings["pool_all"] / direct_all_s,
     }
 
 
@@ -125,9 +135,10 @@ class SolverThroughputSuite:
         per_backend = {}
         for offset, backend in enumerate(backends):
             n = max(8, int(DEFAULT_N[backend] * scale))
-            workload = WORKLOADS[backend](n, config.seed + offset)
-            warm = WORKLOADS[backend](max(4, n // 10), config.seed + offset + 1000)
-            per_backend[backend] = _measure_backend(workload, warm, workers, progress)
+            seeds = (config.seed + offset, config.seed + offset + 1000)
+            workload = WORKLOADS[backend](n, seeds[0])
+            warm = WORKLOADS[backend](max(4, n // 10), seeds[1])
+            per_backend[backend] = _measure_backend(workload, warm, workers, progress, seeds)
         total = sum(r["n"] for r in per_backend.values())
         verified = sum(r["verified"] for r in per_backend.values())
         results: dict[str, Any] = {
@@ -140,7 +151,7 @@ class SolverThroughputSuite:
             "backends": per_backend,
             "summary": [
                 (f"{b}", f"{r['pool_all_per_s']:.0f}/s all cores, {r['direct_per_s']:.0f}/s direct, "
-                 f"overhead {r['overhead']:.2f}x, scaling {r['scaling']:.2f}x")
+                 f"overhead {r['overhead']:.2f}x, scaling {r['scaling']:.2f}x (the library alone: {r['scaling_direct']:.2f}x)")
                 for b, r in per_backend.items()
             ],
         }
@@ -156,7 +167,7 @@ class SolverThroughputSuite:
                 "x": list(range(len(per_backend))),
                 "series": {
                     key: [r[f"{key}_per_s"] for r in per_backend.values()]
-                    for key in ("direct", "inprocess", "pool_1", "pool_all")
+                    for key in ("direct", "direct_all", "inprocess", "pool_1", "pool_all")
                 },
             }
         ]

@@ -101,7 +101,9 @@ def test_bench_quick_writes_results_and_report_renders_them(tmp_path):
     for field in ("suite", "split", "seed", "accuracy", "n_train", "n_test", "train_seconds", "eval_seconds", "versions", "git_hash"):
         assert field in data
     assert data["suite"] == "solvers" and data["split"] == "z3" and data["accuracy"] == 1.0
-    assert data["backends"]["z3"]["verified"] == data["n_test"]
+    z3 = data["backends"]["z3"]
+    assert z3["verified"] == z3["direct_correct"] == z3["direct_all_correct"] == data["n_test"]
+    assert z3["direct_all_per_s"] > 0 and z3["scaling_direct"] > 0  # the library alone in 2 processes
     report = nesy("report", str(out), "--out", str(tmp_path / "report"))
     assert report.returncode == 0, report.stderr
     assert "| solvers | z3 | 0 | 1.0000 |" in (tmp_path / "report" / "report.md").read_text()
