@@ -1,19 +1,20 @@
 """``nesy bench solvers``: verified small programs per second per backend, nesy against the library.
 
-For each backend the same n small problems are solved five ways, all in this run:
+For each backend the same n small problems are solved six ways, all in this run:
 
 * ``direct``: the solver library called directly in this process (no nesy at all);
-* ``direct_all``: the library directly, split over as many fresh processes as the pool has workers
-  (no nesy; :mod:`~nesy.benchmarks.direct_parallel`): how far this machine lets throughput grow;
+* ``direct_one`` / ``direct_all``: the library directly in one fresh process, and split over as many
+  fresh processes as the pool has workers (no nesy; :mod:`~nesy.benchmarks.direct_parallel`): how far
+  this machine lets throughput grow;
 * ``inprocess``: nesy's backend ``check`` in this process (parsing, allow-lists, verdicts; no sandbox);
 * ``pool_1``: nesy's sandboxed pool with one worker, batched;
 * ``pool_all``: the pool with one worker per core (or ``--workers``).
 
 Reported ratios: ``overhead`` = pool_1 time / direct time (same number of cores: the price of
 nesy's safety, goal at most 1.3), ``scaling`` = pool_1 time / pool_all time (goal: near the
-number of workers), ``scaling_direct`` = direct time / direct_all time (the library's own
-scaling on this machine, the ceiling for nesy's), ``overhead_all_cores`` = pool_all time /
-direct_all time.
+number of workers), ``scaling_direct`` = direct_one time / direct_all time (the library's own
+scaling on this machine, the ceiling for nesy's; both in fresh processes, since a long-lived
+process can run a library slower), ``overhead_all_cores`` = pool_all time / direct_all time.
 ``accuracy`` is the share of nesy verdicts that are ``ok`` against the known answers.
 
 Before the clock starts, this process and each pool solve a tenth as many other programs of the
@@ -50,7 +51,7 @@ def _jobs(solver: Any, workload: Workload) -> list[Job]:
 
 
 def _measure_backend(workload: Workload, warm: Workload, workers: int, progress: Progress, seeds: tuple[int, int]) -> dict[str, Any]:
-    """Time the five ways on ``workload`` (drawn with ``seeds[0]``); each first solves ``warm``
+    """Time the six ways on ``workload`` (drawn with ``seeds[0]``); each first solves ``warm``
     (other programs of the same kind, ``seeds[1]``) untimed, so that every way starts with the same
     warm library caches (SymPy's, z3's)."""
     solver = get_solver(workload.backend)
@@ -78,6 +79,7 @@ def _measure_backend(workload: Workload, warm: Workload, workers: int, progress:
 
     direct_correct, direct_s = _timed(direct)
     _, inprocess_s = _timed(inprocess)
+    _, direct_one_s = direct_in_processes(workload.backend, n, seeds[0], len(warm.programs), seeds[1], 1)
     direct_all_correct, direct_all_s = direct_in_processes(workload.backend, n, seeds[0], len(warm.programs), seeds[1], workers)
     timings: dict[str, float] = {}
     verdicts = []
@@ -99,6 +101,7 @@ def _measure_backend(workload: Workload, warm: Workload, workers: int, progress:
         "direct_correct": direct_correct,
         "direct_all_correct": direct_all_correct,
         "direct_per_s": n / direct_s,
+        "direct_one_per_s": n / direct_one_s,
         "direct_all_per_s": n / direct_all_s,
         "inprocess_per_s": n / inprocess_s,
         "pool_1_per_s": n / timings["pool_1"],
@@ -107,7 +110,7 @@ def _measure_backend(workload: Workload, warm: Workload, workers: int, progress:
         "overhead": timings["pool_1"] / direct_s,
         "overhead_inprocess": inprocess_s / direct_s,
         "scaling": timings["pool_1"] / timings["pool_all"],
-        "scaling_direct": direct_s / direct_all_s,
+        "scaling_direct": direct_one_s / direct_all_s,
         "overhead_all_cores": timings["pool_all"] / direct_all_s,
     }
 

@@ -3,8 +3,8 @@
 Messages from the parent: ``("chunk", {solver_id: pickled solver}, [task, ...])`` or ``("stop",)``;
 a task is ``(position, solver_id, mode, program, input, expected, budget)``.
 Messages to the parent: ``("hello", isolation)`` once, ``("loaded",)`` after a chunk's new solvers
-are unpickled (the first task's clock starts then; a chunk without new solvers sends none), and ``("results", [(position, packed verdict), ...])``
-for finished tasks, sent at least every 20 milliseconds while tasks complete (batching the sends
+are unpickled (the first task's clock starts then; a chunk without new solvers sends none), and
+``("results", [(position, packed verdict), ...])`` for finished tasks, sent at least every 20 milliseconds while tasks complete (batching the sends
 is what keeps small tasks cheap; the parent's view of when the running task started is at most
 that stale).
 """
