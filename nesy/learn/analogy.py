@@ -129,6 +129,7 @@ class Analogies:
         self.known = dict(known)
         self.longest = longest
         self._tokens = {source: WORD.findall(source) for source in self.known}
+        self._found: dict[str, list[tuple[str, int]]] = {}  # source -> all its fragments, best supported first
         #: (old words, new words) -> how often each fragment change went with them
         self.changes: dict[tuple[tuple[str, ...], tuple[str, ...]], Counter] = defaultdict(Counter)
         sources = list(self.known)
@@ -156,6 +157,11 @@ class Analogies:
             source: A slotted sentence (usually one not in ``known``).
             limit: Most fragments returned.
         """
+        if source not in self._found:  # asked for by every text with this shape, and by the rivals check
+            self._found[source] = self._all(source)
+        return self._found[source][:limit]
+
+    def _all(self, source: str) -> list[tuple[str, int]]:
         tokens = WORD.findall(source)
         support: Counter = Counter()
         for other, other_tokens in self._tokens.items():
@@ -167,7 +173,7 @@ class Analogies:
             for edit, count in self.changes[words].items():
                 for fragment in apply(self.known[other], edit):
                     support[fragment] += count
-        return [(fragment, count) for fragment, count in sorted(support.items(), key=lambda p: (-p[1], p[0]))][:limit]
+        return sorted(support.items(), key=lambda p: (-p[1], p[0]))
 
 
 __all__ = ["Analogies", "Change", "apply", "change"]

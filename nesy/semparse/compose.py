@@ -37,7 +37,6 @@ Example:
 from __future__ import annotations
 
 import logging
-import time
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Sequence
 
@@ -143,8 +142,8 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
         searched += 1
         found = consistent_programs(
             dsl, ex.answer, max_size=config.compose_size, constants=[lexical[p][0] for p in positions], bind=ex.bind,  # type: ignore[index]
-            ordered=True, every=True, max_found=config.max_candidates, max_steps=config.search_steps,
-            deadline=time.monotonic() + config.search_seconds, slack=config.slack, answer_type=ex.answer_type, atoms=atoms,
+            ordered=True, every=True, max_found=config.max_candidates, slack=config.slack, answer_type=ex.answer_type, atoms=atoms,
+            **config.limits(),
         )
         candidates[i] = readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle), types, returns,
                                  config.wrappers)

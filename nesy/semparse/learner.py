@@ -197,6 +197,11 @@ class LearnConfig:
     tops: bool = True
     drop_idle: bool = True
 
+    def limits(self, divide: int = 1) -> dict[str, Any]:
+        """One search's budget as keyword arguments of :func:`~nesy.semparse.enumerate.consistent_programs`:
+        ``search_steps`` calls (divided by ``divide``) and the wall-clock safety cap, starting now."""
+        return {"max_steps": self.search_steps // divide, "deadline": time.monotonic() + self.search_seconds / divide}
+
     def __post_init__(self) -> None:
         if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k) < 1:
             raise NesyError("LearnConfig: sizes and counts must be >= 1")
@@ -314,8 +319,8 @@ def lexicon_step(dsl: DSL, examples: Sequence[Example], config: LearnConfig, rep
     memo: dict[tuple[str, str, str], bool] = {}
     for n, i in enumerate(order):
         ex = examples[i]
-        found = consistent_programs(dsl, ex.answer, max_size=config.lexicon_max_size, bind=ex.bind, max_steps=config.search_steps,
-                                    deadline=time.monotonic() + config.search_seconds, answer_type=ex.answer_type)
+        found = consistent_programs(dsl, ex.answer, max_size=config.lexicon_max_size, bind=ex.bind, answer_type=ex.answer_type,
+                                    **config.limits())
         lexicon_data.append((list(ex.tokens), [(f, world_dependent(dsl, f, ex.answer, probes, memo)) for f in found]))
         if n % 200 == 0:
             report("lexicon", n, len(order))
@@ -350,8 +355,8 @@ def candidate_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, conf
         searched += 1
         found = consistent_programs(
             dsl, ex.answer, max_size=config.max_size, constants=[lexical[p][0] for p in positions], bind=ex.bind,  # type: ignore[index]
-            ordered=True, every=True, max_found=config.max_candidates, max_steps=config.search_steps,
-            deadline=time.monotonic() + config.search_seconds, slack=config.slack, answer_type=ex.answer_type,
+            ordered=True, every=True, max_found=config.max_candidates, slack=config.slack, answer_type=ex.answer_type,
+            **config.limits(),
             probes=[w for w in worlds if w is not ex.bind],
         )
         candidates[i] = readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle), types, returns,

@@ -18,7 +18,6 @@ Example:
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -88,8 +87,7 @@ def wildcard_fills(dsl: DSL, ex: Example, known: Sequence[str], config: LearnCon
     A program must read its world (:func:`world_dependent`).
     """
     found = consistent_programs(dsl, ex.answer, max_size=config.extend_max_size, constants=[*known, None], bind=ex.bind,
-                                max_steps=config.search_steps, deadline=time.monotonic() + config.search_seconds,
-                                answer_type=ex.answer_type, max_found=10_000)
+                                answer_type=ex.answer_type, max_found=10_000, **config.limits())
     fills: set[str] = set()
     for f in found:
         new = [c for c, slot in zip(f.constants, f.slots) if slot == len(known)]
@@ -202,8 +200,7 @@ def needed(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, word: str, c
             constants = [c for w, c in known if keep or w != word]
             right[keep] += bool(consistent_programs(
                 dsl, ex.answer, max_size=config.max_size, constants=constants, bind=ex.bind, ordered=True, max_found=1,
-                max_steps=config.search_steps // 4, deadline=time.monotonic() + config.search_seconds / 4,
-                answer_type=ex.answer_type))
+                answer_type=ex.answer_type, **config.limits(divide=4)))
         if tried >= limit:
             break
     log.info("lexicon entry %r -> %r explains %d of %d questions, %d without it", word, lexicon.entries.get(word),
