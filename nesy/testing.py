@@ -10,9 +10,12 @@ Example:
 
 from __future__ import annotations
 
+import fractions
 import os
+import pickle
 import signal
 import socket
+import struct
 import threading
 import time
 from typing import Any
@@ -46,10 +49,33 @@ class SlowLoadingSolver(EchoSolver):
         self.__dict__.update(state)
 
 
+class _OpenForWriting:
+    """Unpickles as ``open(path, "w")``: creates the file (in the process that unpickles it)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple:
+        return (open, (self.path, "w"))
+
+
+def _send_to_every_socket(payload: bytes) -> None:
+    """Write ``payload`` as one message (the length-prefixed framing of
+    :class:`multiprocessing.connection.Connection`) to every socket this process holds."""
+    for fd in map(int, os.listdir("/proc/self/fd")):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
+                os.write(fd, struct.pack("!i", len(payload)) + payload)
+        except OSError:
+            pass
+
+
 class MisbehavingSolver(BaseSolver):
     """Program text picks a misbehaviour: ``sleep S``, ``hang S`` (ignores the soft limit),
     ``crash``, ``abort``, ``alloc MB``, ``connect HOST:PORT``, ``write PATH``, ``pid``, ``unsendable`` (a value
-    that cannot be pickled), or ``echo TEXT``."""
+    that cannot be pickled), ``fraction`` (a value that is not plain data), ``hijack PATH`` (act as
+    a worker taken over: send the parent a pickle that would create PATH if the parent unpickled
+    it freely), or ``echo TEXT``."""
 
     name, languages, version = "misbehave", ("text",), "1"
 
@@ -82,6 +108,10 @@ class MisbehavingSolver(BaseSolver):
             return Verdict(Status.OK, value=arg)
         elif op == "unsendable":
             return Verdict(Status.OK, value=threading.Lock())
+        elif op == "fraction":
+            return Verdict(Status.OK, value=fractions.Fraction(1, 3))
+        elif op == "hijack":
+            _send_to_every_socket(pickle.dumps(("results", [_OpenForWriting(arg)])))
         else:
             raise ProgramRejected(f"unknown instruction {op!r}")
         return Verdict(Status.OK, value=op)

@@ -33,6 +33,7 @@ from nesy.executor.base import Executor
 from nesy.executor.beacon import Beacon
 from nesy.executor.cache import VerdictCache
 from nesy.executor.job import Job, fingerprints
+from nesy.executor.messages import decode
 from nesy.verdict import Status, Verdict
 
 log = logging.getLogger(__name__)
@@ -165,9 +166,9 @@ class LocalExecutor(Executor):
         self._ensure_workers()
         worker = self._workers[0]
         while worker.isolation == "starting":
-            message = worker.conn.recv()
-            if message[0] == "hello":
-                worker.isolation = message[1]
+            kind, content = decode(worker.conn.recv_bytes(), worker.inflight)
+            if kind == "hello":
+                worker.isolation = content
                 worker.beacon.unlink()
         return worker.isolation
 
@@ -298,32 +299,51 @@ class LocalExecutor(Executor):
     def _receive(self, worker: _Worker, pending: deque, on_result) -> None:
         """Handle one message from ``worker`` (the poller says it has one, or has gone away)."""
         try:
-            message = worker.conn.recv()
-            kind = message[0]
-            if kind == "results":
-                for answered, packed in message[1]:
-                    position, job = worker.inflight.popleft()
-                    if position != answered:
-                        raise RuntimeError(f"worker answered task {answered}, expected {position}")
-                    worker.answered()
-                    on_result(position, Verdict.unpacked(packed))
-                worker.clock = time.monotonic()
-            elif kind == "loaded":
-                worker.unloaded, worker.clock = max(0, worker.unloaded - 1), time.monotonic()
-            elif kind == "hello":  # the worker has mapped its beacon: the file itself can go
-                worker.isolation = message[1]
-                worker.beacon.unlink()
+            data = worker.conn.recv_bytes()
         except (EOFError, OSError):
-            code = _wait(worker.process, 5)
-            if code in MEMOUT_EXIT_CODES:
-                verdict = Verdict(Status.MEMOUT, message=f"{MEMOUT_EXIT_CODES[code]} (worker exit code {code}); it was replaced")
-            else:
-                cause = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
-                verdict = Verdict(Status.ERROR, message=f"solver worker died ({cause}); it was replaced")
-            if worker.inflight:
-                self._fail_current(worker, verdict, pending, on_result)
-            else:
-                self._replace(worker)
+            self._died(worker, pending, on_result)
+            return
+        try:
+            kind, content = decode(data, worker.inflight)  # never a plain unpickle of what a worker sends
+        except Exception as exc:  # not plain data, a broken pickle, or not a message an honest worker sends
+            self._refuse(worker, f"{type(exc).__name__}: {str(exc)[:200]}", pending, on_result)
+            return
+        if kind == "results":
+            for verdict in content:
+                position, _ = worker.inflight.popleft()
+                worker.answered()
+                on_result(position, verdict)
+            worker.clock = time.monotonic()
+        elif kind == "loaded":
+            worker.unloaded, worker.clock = max(0, worker.unloaded - 1), time.monotonic()
+        else:  # hello: the worker has mapped its beacon, so the file itself can go
+            worker.isolation = content
+            worker.beacon.unlink()
+
+    def _died(self, worker: _Worker, pending: deque, on_result) -> None:
+        """``worker``'s socket closed: say why it died, and replace it."""
+        code = _wait(worker.process, 5)
+        if code in MEMOUT_EXIT_CODES:
+            verdict = Verdict(Status.MEMOUT, message=f"{MEMOUT_EXIT_CODES[code]} (worker exit code {code}); it was replaced")
+        else:
+            cause = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
+            verdict = Verdict(Status.ERROR, message=f"solver worker died ({cause}); it was replaced")
+        if worker.inflight:
+            self._fail_current(worker, verdict, pending, on_result)
+        else:
+            self._replace(worker)
+
+    def _refuse(self, worker: _Worker, why: str, pending: deque, on_result) -> None:
+        """``worker`` sent a message that is not plain data (:mod:`nesy.executor.plain`), which no
+        honest worker does: it is replaced, and every task it held gets an error verdict (which of
+        them the message was about cannot be known, and running them again elsewhere could repeat
+        whatever took the worker over)."""
+        message = f"solver worker sent a message nesy refuses to read ({why}); it was replaced"
+        log.warning(message)
+        held, worker.inflight = list(worker.inflight), deque()
+        self._replace(worker)
+        for position, _ in held:
+            on_result(position, Verdict(Status.ERROR, message=message))
 
     def close(self) -> None:
         """Stop all workers."""

@@ -4,9 +4,10 @@ Messages from the parent: ``("chunk", {solver_id: pickled solver}, [task, ...])`
 a task is ``(position, solver_id, mode, program, input, expected, budget)``.
 Messages to the parent: ``("hello", isolation)`` once, ``("loaded",)`` after a chunk's new solvers
 are unpickled (the first task's clock starts then; a chunk without new solvers sends none), and
-``("results", [(position, packed verdict), ...])`` for finished tasks, sent at least every 20 milliseconds while tasks complete (batching the sends
-is what keeps small tasks cheap; the parent's view of when the running task started is at most
-that stale).
+``("results", [(position, packed verdict), ...])`` for finished tasks, sent at least every 20
+milliseconds while tasks complete (batching the sends is what keeps small tasks cheap; the parent's
+view of when the running task started is at most that stale). Messages to the parent are plain
+data only (:mod:`nesy.executor.messages`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from nesy.executor.beacon import Beacon
 from nesy.executor.collector import quiet_worker_collector
 from nesy.executor.isolation import MemoryCap, isolate
+from nesy.executor.messages import encode
 from nesy.limits import own_alarm
 from nesy.verdict import Status, Verdict
 
@@ -53,8 +55,14 @@ FLUSH_SECONDS = 0.02  #: results are sent at least this often while tasks comple
 FLUSH_COUNT = 64  #: ... and at least every this many results
 
 
+def _send(conn, message: tuple) -> None:
+    """Send ``message`` as plain data (:mod:`nesy.executor.plain`: the parent reads nothing else)."""
+    conn.send_bytes(encode(message))
+
+
 def _flush(conn, results: list[tuple[int, tuple]], cap: MemoryCap) -> None:
     """Send finished tasks' packed verdicts (:meth:`Verdict.packed`: plain tuples pickle faster).
+    A verdict that is not plain data is replaced by an error verdict that says so.
 
     The chunk's memory cap stays on (measuring and setting it again costs about as much as a
     small check); should pickling the results hit it, the cap is lifted and they are sent again.
@@ -63,17 +71,17 @@ def _flush(conn, results: list[tuple[int, tuple]], cap: MemoryCap) -> None:
         return
     try:
         try:
-            conn.send(("results", results))
+            _send(conn, ("results", results))
         except MemoryError:
             cap.lift()
-            conn.send(("results", results))
+            _send(conn, ("results", results))
     except (pickle.PicklingError, TypeError, AttributeError):
         for position, packed in results:  # find the one that cannot travel
             try:
-                conn.send(("results", [(position, packed)]))
+                _send(conn, ("results", [(position, packed)]))
             except (pickle.PicklingError, TypeError, AttributeError) as exc:
                 failed = Verdict(Status.ERROR, message=f"verdict could not be sent back: {exc}")
-                conn.send(("results", [(position, failed.packed())]))
+                _send(conn, ("results", [(position, failed.packed())]))
     results.clear()
 
 
@@ -84,7 +92,7 @@ def main(fd: int, beacon_path: str) -> None:
 
 def serve(conn, beacon: Beacon) -> None:
     """Answer the parent's messages on ``conn`` until it says stop or goes away."""
-    conn.send(("hello", isolate()))
+    _send(conn, ("hello", isolate()))
     own_alarm()  # nesy's soft-limit handler stays installed: each check then only sets the timer
     quiet_worker_collector()
     solvers: dict[str, Any] = {}
@@ -103,7 +111,7 @@ def serve(conn, beacon: Beacon) -> None:
             except Exception as exc:
                 load_errors[sid] = f"{type(exc).__name__}: {exc}"
         if new_solvers:
-            conn.send(("loaded",))
+            _send(conn, ("loaded",))
         results: list[tuple[int, tuple]] = []
         cap = MemoryCap()  # held while the chunk's tasks run, lifted before the last results and between chunks
         last_flush = time.monotonic()
