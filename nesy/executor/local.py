@@ -18,85 +18,23 @@ import math
 import os
 import pickle
 import select
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections import deque
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from typing import Any, Callable, Sequence
 
 from nesy.errors import NesyError
 from nesy.executor.base import Executor
-from nesy.executor.beacon import Beacon
 from nesy.executor.cache import VerdictCache
+from nesy.executor.handle import WorkerHandle, death_verdict, kill, wait
 from nesy.executor.job import Job, fingerprints
 from nesy.executor.messages import decode
 from nesy.verdict import Status, Verdict
 
 log = logging.getLogger(__name__)
 
-#: Exit codes by which a solver library says it ran out of memory (z3 exits with 101).
-MEMOUT_EXIT_CODES = {101: "z3 ran out of memory"}
-STARTUP_SECONDS = 120.0  #: how long a worker may take to start and unpickle its solvers
 #: A chunk is sent ahead, to wait in a busy worker's socket buffer, only below this size, so that the
 #: parent's send can never block on a worker that is itself blocked sending results.
 PIPELINE_BYTES = 64 * 1024
-
-
-def hard_limit(wall_seconds: float) -> float:
-    """Seconds after which the parent kills a task: the budget plus a grace of half of it (>= 0.25 s)."""
-    return wall_seconds + max(0.25, 0.5 * wall_seconds)
-
-
-@dataclass
-class _Worker:
-    process: Any
-    conn: Any
-    isolation: str = "starting"
-    sent: set[str] = field(default_factory=set)
-    inflight: deque = field(default_factory=deque)  # (position, job) in the order the worker runs them
-    chunks: deque = field(default_factory=deque)  # tasks still unanswered in each chunk sent, oldest first
-    beacon: Beacon | None = None
-    unloaded: int = 0  # chunks sent with new solvers whose "loaded" message has not arrived yet
-    clock: float = 0.0  # when the chunk was sent, or the last message arrived
-
-    def running(self) -> tuple[int, float, bool]:
-        """Index into ``inflight`` of the task the worker is running, when it started, and whether
-        the beacon says so (else: the oldest task, timed from the last message)."""
-        now = self.beacon.read() if self.beacon is not None else None
-        if now is not None:
-            for index, (position, _) in enumerate(self.inflight):
-                if position == now[0]:
-                    return index, now[1], True
-        return 0, self.clock, False
-
-    def deadline(self) -> float:
-        index, started, known = self.running()
-        if not known and self.unloaded:  # between chunks: unpickling solvers may take a while
-            return self.clock + STARTUP_SECONDS
-        return started + hard_limit(self.inflight[index][1].budget.wall_seconds)
-
-    def answered(self, count: int = 1) -> None:
-        """Count ``count`` results of the oldest chunk."""
-        self.chunks[0] -= count
-        if self.chunks[0] <= 0:
-            self.chunks.popleft()
-
-
-def _wait(process: subprocess.Popen, seconds: float) -> int | None:
-    try:
-        return process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        return None
-
-
-def _kill(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.kill()
-    _wait(process, 5)
 
 
 class LocalExecutor(Executor):
@@ -114,35 +52,21 @@ class LocalExecutor(Executor):
             raise NesyError(f"workers must be at least 1, got {workers}")
         self.n_workers = workers or os.cpu_count() or 1
         self.chunk_size = chunk_size
-        self._workers: list[_Worker] = []
+        self._workers: list[WorkerHandle] = []
         self._blobs: dict[str, bytes] = {}
         self._sids: dict[int, str] = {}  # solver fingerprints of the batch being run, by object id
         self._poller = select.poll()  # every worker's socket, registered once (not per wait)
-        self._by_fd: dict[int, _Worker] = {}
+        self._by_fd: dict[int, WorkerHandle] = {}
         self.restarts = 0
 
     # -- worker management ------------------------------------------------------------------
-    def _spawn(self) -> _Worker:
-        # A fresh interpreter (not multiprocessing's spawn, which re-imports the caller's __main__).
-        ours, theirs = socket.socketpair()
-        beacon = Beacon.create()
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-        quiet = subprocess.DEVNULL if not os.environ.get("NESY_WORKER_STDERR") else None
-        process = subprocess.Popen(
-            [sys.executable, "-c", f"from nesy.executor.worker import main; main({theirs.fileno()}, {beacon.path!r})"],
-            pass_fds=[theirs.fileno()],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=quiet,
-            env=env,
-        )
-        theirs.close()
-        worker = _Worker(process, Connection(ours.detach()), beacon=beacon)
+    def _spawn(self) -> WorkerHandle:
+        worker = WorkerHandle.start()
         self._poller.register(worker.conn.fileno(), select.POLLIN)
         self._by_fd[worker.conn.fileno()] = worker
         return worker
 
-    def _forget(self, worker: _Worker) -> None:
+    def _forget(self, worker: WorkerHandle) -> None:
         """Close ``worker``'s socket and beacon (its process is gone or going)."""
         fd = worker.conn.fileno()
         self._poller.unregister(fd)
@@ -154,8 +78,8 @@ class LocalExecutor(Executor):
         while len(self._workers) < self.n_workers:
             self._workers.append(self._spawn())
 
-    def _replace(self, worker: _Worker) -> _Worker:
-        _kill(worker.process)
+    def _replace(self, worker: WorkerHandle) -> WorkerHandle:
+        kill(worker.process)
         self._forget(worker)
         fresh = self._workers[self._workers.index(worker)] = self._spawn()
         self.restarts += 1
@@ -185,7 +109,7 @@ class LocalExecutor(Executor):
         return sid, self._blobs[sid]
 
     # -- scheduling -------------------------------------------------------------------------
-    def _chunk_message(self, worker: _Worker, chunk: list[tuple[int, Job]]) -> tuple[bytes, list[str]]:
+    def _chunk_message(self, worker: WorkerHandle, chunk: list[tuple[int, Job]]) -> tuple[bytes, list[str]]:
         """The pickled ``chunk`` message for ``worker`` and the solver ids it ships for the first time."""
         new_solvers, tasks = {}, []
         for position, job in chunk:
@@ -195,7 +119,7 @@ class LocalExecutor(Executor):
             tasks.append((position, sid, job.mode, job.program, job.input, job.expected, job.budget))
         return pickle.dumps(("chunk", new_solvers, tasks), protocol=pickle.HIGHEST_PROTOCOL), list(new_solvers)
 
-    def _send_chunk(self, worker: _Worker, pending: deque, size: int) -> bool:
+    def _send_chunk(self, worker: WorkerHandle, pending: deque, size: int) -> bool:
         """Send the next ``size`` pending tasks to ``worker`` (or to its replacement, should it have
         died while idle); False (nothing sent) when the worker is still busy with a chunk and this one
         is too large to wait in its socket buffer, or when it died while busy."""
@@ -228,7 +152,7 @@ class LocalExecutor(Executor):
         tail is shared out to idle workers only)."""
         return 2 if pending >= chunk * self.n_workers else 1
 
-    def _fail_current(self, worker: _Worker, verdict: Verdict, pending: deque, on_result) -> None:
+    def _fail_current(self, worker: WorkerHandle, verdict: Verdict, pending: deque, on_result) -> None:
         index, _, _ = worker.running()  # the beacon names the culprit, even with results still unsent
         position, _ = worker.inflight[index]
         del worker.inflight[index]
@@ -296,7 +220,7 @@ class LocalExecutor(Executor):
                 )
                 self._fail_current(worker, verdict, pending, on_result)
 
-    def _receive(self, worker: _Worker, pending: deque, on_result) -> None:
+    def _receive(self, worker: WorkerHandle, pending: deque, on_result) -> None:
         """Handle one message from ``worker`` (the poller says it has one, or has gone away)."""
         try:
             data = worker.conn.recv_bytes()
@@ -320,20 +244,15 @@ class LocalExecutor(Executor):
             worker.isolation = content
             worker.beacon.unlink()
 
-    def _died(self, worker: _Worker, pending: deque, on_result) -> None:
+    def _died(self, worker: WorkerHandle, pending: deque, on_result) -> None:
         """``worker``'s socket closed: say why it died, and replace it."""
-        code = _wait(worker.process, 5)
-        if code in MEMOUT_EXIT_CODES:
-            verdict = Verdict(Status.MEMOUT, message=f"{MEMOUT_EXIT_CODES[code]} (worker exit code {code}); it was replaced")
-        else:
-            cause = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
-            verdict = Verdict(Status.ERROR, message=f"solver worker died ({cause}); it was replaced")
+        verdict = death_verdict(wait(worker.process, 5))
         if worker.inflight:
             self._fail_current(worker, verdict, pending, on_result)
         else:
             self._replace(worker)
 
-    def _refuse(self, worker: _Worker, why: str, pending: deque, on_result) -> None:
+    def _refuse(self, worker: WorkerHandle, why: str, pending: deque, on_result) -> None:
         """``worker`` sent a message that is not plain data (:mod:`nesy.executor.plain`), which no
         honest worker does: it is replaced, and every task it held gets an error verdict (which of
         them the message was about cannot be known, and running them again elsewhere could repeat
@@ -353,8 +272,8 @@ class LocalExecutor(Executor):
             except (OSError, ValueError):
                 pass
         for worker in self._workers:
-            if _wait(worker.process, 2) is None:
-                _kill(worker.process)
+            if wait(worker.process, 2) is None:
+                kill(worker.process)
             self._forget(worker)
         self._workers = []
 
