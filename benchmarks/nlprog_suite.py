@@ -26,7 +26,8 @@ its best one in one sentence shape's fragment, the loop's abduction, :mod:`nesy.
 ``analogies`` (a sentence shape not trained on also gets up to this many fragments by analogy with known sentences
 that differ from it in a short span of words, ranked above the model's guess, :mod:`nesy.learn.analogy`; puzzles 4,
 else 0),
-``run_dir`` (resumable). ``--permute-vocab
+``run_dir`` (resumable), ``also`` (another split whose test problems the same trained writer and baselines are also
+scored on, under ``results["also"][split]``: every split draws the same training problems). ``--permute-vocab
 SEED`` renames every word of the texts by a seeded bijection (puzzles: :mod:`nesy.benchmarks.puzzles.rename`).
 """
 
@@ -65,7 +66,7 @@ LEAST = {"annotated": 0, "context": 0, "monitor": 0, "baselines": 0, "topics": 0
 def _options(name: str, config: BenchConfig, own: dict[str, int] | None = None) -> dict[str, Any]:
     own = own or {}
     options = integer_options(name, config, {**DEFAULTS, **own}, {**QUICK, **own}, LEAST,
-                              extra=("run_dir", "permute_vocab"))
+                              extra=("run_dir", "permute_vocab", "also"))
     if options["annotated"] > 20:
         raise NesyError(f"{name}: --set annotated= is at most 20 (annotated programs are the scarce supervision)")
     return options
@@ -118,8 +119,17 @@ class NlProgSuite:
         torch.set_num_threads(options["threads"])
         started = time.perf_counter()
         data = load(self.name, config.split, options["n_train"], options["n_test"], config.seed)
+        also = config.options.get("also")
+        if also is not None:  # one training, two test sets: the other split's tests ride along
+            if also not in self.splits or also == config.split:
+                raise NesyError(f"{self.name}: --set also= must name another split ({', '.join(self.splits)})")
+            other = load(self.name, also, options["n_train"], options["n_test"], config.seed)
+            if [p.id for p in other.train] != [p.id for p in data.train]:
+                raise NesyError(f"{self.name}: splits {config.split} and {also} do not share their training problems")
+            data = replace(data, test=data.test + other.test)
         if config.options.get("permute_vocab") is not None:
             data = self.renamed(data, config.options["permute_vocab"])
+        tests = {config.split: data.test[: options["n_test"]], **({also: data.test[options["n_test"] :]} if also else {})}
         data_seconds = time.perf_counter() - started
         if options["choose"]:  # annotate the problems that show the most sentence shapes (texts only)
             copier = SlotCopier.fitted(s for p in data.train for s in p.sentences)
@@ -127,21 +137,27 @@ class NlProgSuite:
         else:
             chosen = set(range(options["annotated"]))
         train = [_learner_view(p, i in chosen) for i, p in enumerate(data.train)]
-        test = [_learner_view(p, False) for p in data.test]
+        test, *more = [[_learner_view(p, False) for p in problems] for problems in tests.values()]
         run_dir = run_dir_for(config, f"{self.name}-{config.split}")
         results = learn_text_programs(train, test, data.solver, run_dir, _learn_config(options, config.seed),
-                                      workers=config.workers, progress=progress)
+                                      workers=config.workers, progress=progress, also=dict(zip(list(tests)[1:], more)))
         summary = [("annotated programs", results["annotated_programs"]),
                    ("parse-error rate", f"{results['parse_error_rate']:.4f}")]
         if "annotated_only" in results:
             summary.append(("annotated-only writer", f"{results['annotated_only']['accuracy']:.4f}"))
+        for name, scores in results.get("also", {}).items():
+            summary.append((f"{name}: accuracy", f"{scores['accuracy']:.4f}"))
+            if "annotated_only" in scores:
+                summary.append((f"{name}: annotated-only writer", f"{scores['annotated_only']['accuracy']:.4f}"))
+                summary.append((f"{name}: direct answer", f"{scores['baseline']['accuracy']:.4f}"))
         return {
             **results,
             "backend": data.backend,
             "permute_vocab": config.options.get("permute_vocab"),
             "data_seconds": data_seconds,
             "train_sizes": _by_size(data.train),
-            "test_sizes": _by_size(data.test),
+            "test_sizes": _by_size(tests[config.split]),
+            **({"also_test_sizes": _by_size(tests[also])} if also else {}),
             "options": options,
             "plots": [rounds_plot(results, f"{self.name}-{config.split}-rounds",
                                   f"{self.name} ({config.split}): self-training rounds")],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from nesy.proposer.arch import ModelConfig
 from nesy.proposer.seq2seq import Seq2SeqConfig, Seq2SeqProposer
@@ -17,15 +17,18 @@ from nesy.proposer.training import TrainConfig
 
 def seq2seq_baseline(
     train: Sequence[tuple[str, str]], test: Sequence[tuple[str, str]], *, steps: int = 2000, seed: int = 0,
-    batch_size: int = 64, model: ModelConfig | None = None,
+    batch_size: int = 64, model: ModelConfig | None = None, also: Mapping[str, Sequence[tuple[str, str]]] | None = None,
 ) -> dict[str, Any]:
     """Train for ``steps`` optimiser steps and report greedy exact-match accuracy on ``test``.
 
     ``model`` sets the sizes (default: :class:`ModelConfig`'s); the position table is made long
-    enough for the longest input and output.
+    enough for the longest input and output. ``also`` names further test sets scored by the same
+    model (their accuracies under ``"also"``).
     """
-    longest = max(len(t.split()) for _, t in [*train, *test]) + 2
-    longest_input = max(len(s.split()) for s, _ in [*train, *test]) + 2
+    also = dict(also or {})
+    every = [*train, *test, *(pair for pairs in also.values() for pair in pairs)]
+    longest = max(len(t.split()) for _, t in every) + 2
+    longest_input = max(len(s.split()) for s, _ in every) + 2
     positions = max(64, longest + 8, longest_input + 8)
     sizes = model or ModelConfig()
     config = Seq2SeqConfig(
@@ -40,10 +43,14 @@ def seq2seq_baseline(
     report = model.fit(list(train), steps=steps)
     train_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    predictions = model.predict([s for s, _ in test])
-    correct = sum(p.split() == t.split() for p, (_, t) in zip(predictions, test))
+
+    def accuracy(pairs: Sequence[tuple[str, str]]) -> float:
+        predictions = model.predict([s for s, _ in pairs])
+        return sum(p.split() == t.split() for p, (_, t) in zip(predictions, pairs)) / len(pairs) if pairs else 0.0
+
+    scores = {"accuracy": accuracy(test), **({"also": {name: accuracy(pairs) for name, pairs in also.items()}} if also else {})}
     return {
-        "accuracy": correct / len(test) if test else 0.0,
+        **scores,
         "model": "bart",
         "parameters": model.num_parameters,
         "steps": report.steps,

@@ -24,7 +24,7 @@ import logging
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from nesy.budget import Budget
 from nesy.executor import Job, make_executor
@@ -173,8 +173,12 @@ def learn_text_programs(
     *,
     workers: int | None = None,
     progress: Progress | None = None,
+    also: Mapping[str, Sequence[TextProblem]] | None = None,
 ) -> dict[str, Any]:
     """Self-train the writer on ``train``, score it on ``test``; returns results fields.
+
+    ``also`` names further test sets scored by the same writer and baselines, once trained (their
+    scores under ``results["also"][name]``): e.g. another split whose training problems are the same.
 
     Args:
         train: Training problems; those with ``fragments`` are the annotated ones.
@@ -184,17 +188,26 @@ def learn_text_programs(
         config: Sizes and schedule.
         workers: Solver worker processes (default: one per core).
         progress: Progress display.
+        also: Further test sets by name.
     """
     progress = progress or NullProgress()
     run_dir = Path(run_dir)
-    if config.clauses:
-        train, test = cut_into_clauses(train, test, config.writer.separator, config.topic_words)
+    also = {name: list(problems) for name, problems in (also or {}).items()}
+    if config.clauses:  # cut as one test set, so that every test text is cut by the same rule
+        tests = [*test, *(p for problems in also.values() for p in problems)]
+        train, tests = cut_into_clauses(train, tests, config.writer.separator, config.topic_words)
+        test, start = tests[: len(test)], len(test)
+        for name, problems in also.items():
+            also[name], start = tests[start : start + len(problems)], start + len(problems)
     annotated = [p for p in train if p.fragments is not None]
     copier = SlotCopier.fitted(s for p in train for s in p.sentences)
     topics = (TopicWords.fitted((p.sentences for p in train), (f for p in annotated for f in p.fragments))
               if config.topic_words else None)
     train_task, test_task = _task("train", train, solver), _task("test", test, solver)
+    also_tasks = {name: _task(name, problems, solver) for name, problems in also.items()}
     results: dict[str, Any] = {"annotated_programs": len(annotated), "n_train": len(train), "n_test": len(test)}
+    if also:
+        results["also"] = {name: {"n_test": len(problems)} for name, problems in also.items()}
     with make_executor(workers=workers) as pool:
         if config.baselines:  # (a) the same writer, annotated programs only
             started = time.perf_counter()
@@ -203,6 +216,9 @@ def learn_text_programs(
             cache, pool.cache = pool.cache, None
             results["annotated_only"] = {**_scores(evaluate(plain, test_task, pool, config.budget, fallback=config.fallback)),
                                          "seconds": time.perf_counter() - started}
+            for name, task in also_tasks.items():
+                results["also"][name]["annotated_only"] = _scores(evaluate(plain, task, pool, config.budget,
+                                                                           fallback=config.fallback))
             pool.cache = cache
 
         writer = _writer(copier, config, run_dir / "fragments.jsonl", topics)
@@ -241,6 +257,9 @@ def learn_text_programs(
         started = time.perf_counter()
         scored = evaluate(writer, test_task, pool, config.budget, progress=progress, fallback=config.fallback)
         eval_seconds = time.perf_counter() - started
+        for name, task in also_tasks.items():
+            results["also"][name].update(_scores(evaluate(writer, task, pool, config.budget, progress=progress,
+                                                          fallback=config.fallback)))
     results["writer_throughput"] = writer_throughput(writer, [p.text for p in test[:50]])
     rounds = [m.to_dict() for m in learned.rounds]
     results.update(_scores(scored))
@@ -256,9 +275,13 @@ def learn_text_programs(
         run_dir=str(run_dir),
     )
     if config.baselines:  # (b) a direct answer predictor of the same size
-        pairs = [(" ".join(p.sentences), answer_text(p.answer)) for p in train]
-        direct = seq2seq_baseline(pairs, [(" ".join(p.sentences), answer_text(p.answer)) for p in test],
-                                  steps=config.direct_steps, seed=config.seed, model=config.model)
+        def pairs(problems: Sequence[TextProblem]) -> list[tuple[str, str]]:
+            return [(" ".join(p.sentences), answer_text(p.answer)) for p in problems]
+
+        direct = seq2seq_baseline(pairs(train), pairs(test), steps=config.direct_steps, seed=config.seed,
+                                  model=config.model, also={name: pairs(problems) for name, problems in also.items()})
+        for name, accuracy in direct.pop("also", {}).items():
+            results["also"][name]["baseline"] = {"accuracy": accuracy}
         results["baseline"] = {**direct, "kind": "direct answer predictor (text -> answer), same model size"}
     return results
 

@@ -18,7 +18,7 @@ def test_quick_kinship_from_the_command_line_reports_learner_baselines_and_round
     out = tmp_path / "kinship.json"
     done = subprocess.run(
         [sys.executable, "-m", "nesy.cli.main", "bench", "kinship", "--quick", "--workers", "2", "--no-progress",
-         "--json", str(out), "--set", f"run_dir={tmp_path / 'run'}"],
+         "--json", str(out), "--set", f"run_dir={tmp_path / 'run'}", "--set", "also=hard"],
         capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
@@ -33,12 +33,17 @@ def test_quick_kinship_from_the_command_line_reports_learner_baselines_and_round
     assert rounds and all({"pass_at_k", "rejected_share", "statuses", "diversity"} <= set(r) for r in rounds)
     plot = results["plots"][0]
     assert plot["x"] == [r["round"] for r in rounds] and "pass@K (train)" in plot["series"]
+    hard = results["also"]["hard"]  # the same writer and baselines, scored on the hard split's tests too
+    assert hard["n_test"] == 30 and sum(hard["statuses"].values()) == 30 and 0.0 <= hard["accuracy"] <= 1.0
+    assert "accuracy" in hard["annotated_only"] and 0.0 <= hard["baseline"]["accuracy"] <= 1.0
+    assert results["also_test_sizes"] != results["test_sizes"]  # more hops
 
 
 @pytest.mark.parametrize("options, message", [
     ({"annotated": 21}, "at most 20"),
     ({"k": 0}, "integer >= 1"),
     ({"kk": 3}, "unknown option"),
+    ({"also": "iid"}, "another split"),
 ])
 def test_bad_options_are_refused_by_name(options, message):
     with pytest.raises(NesyError, match=message):
