@@ -7,6 +7,10 @@ of words, and other known pairs of sentences differ in the same span the same wa
 ``(- (+ n 1) ⟨2⟩)``). :class:`Analogies` applies the fragment change those pairs show to the known
 sentence's fragment: a proportion *left : right = known : new*, on slotted text, in both languages.
 
+Words are compared case-folded, so a phrase put in front of a sentence ("Who finished number ⟨1⟩?" →
+"Counting from the last, who finished number ⟨1⟩?") is the same change wherever it is put: a phrase
+longer than ``longest`` words (up to ``phrase``) may be added, or stand for at most one word.
+
 A fragment change is the one differing token span of the two fragments (their common first and last
 tokens stripped). Where the old span is one number (a literal or a number slot ``⟨i⟩``) and the new
 span contains it, the change *wraps* a number (``⟨2⟩`` → ``(- (+ n 1) ⟨2⟩)``): it applies to any
@@ -47,8 +51,14 @@ class Change:
     new: str
 
 
-def _span(tokens_a: list[str], tokens_b: list[str], longest: int) -> tuple[int, int, int] | None:
-    """(common prefix length, end of a's differing span, end of b's) when both spans have 1..``longest`` tokens."""
+def _words(sentence: str) -> list[str]:
+    """A sentence's word tokens, case-folded."""
+    return [word.lower() for word in WORD.findall(sentence)]
+
+
+def _span(tokens_a: list[str], tokens_b: list[str], longest: int, empty: bool = False) -> tuple[int, int, int] | None:
+    """(common prefix length, end of a's differing span, end of b's) when both spans have 1..``longest`` tokens
+    (with ``empty``, one of them may have none)."""
     prefix = 0
     while prefix < min(len(tokens_a), len(tokens_b)) and tokens_a[prefix] == tokens_b[prefix]:
         prefix += 1
@@ -57,7 +67,8 @@ def _span(tokens_a: list[str], tokens_b: list[str], longest: int) -> tuple[int, 
            and tokens_a[len(tokens_a) - 1 - suffix] == tokens_b[len(tokens_b) - 1 - suffix]):
         suffix += 1
     end_a, end_b = len(tokens_a) - suffix, len(tokens_b) - suffix
-    if not (1 <= end_a - prefix <= longest and 1 <= end_b - prefix <= longest):
+    least = 0 if empty else 1
+    if not (least <= end_a - prefix <= longest and least <= end_b - prefix <= longest) or end_a == end_b == prefix:
         return None
     return prefix, end_a, end_b
 
@@ -125,10 +136,10 @@ class Analogies:
         longest: Most tokens a differing span of words may have.
     """
 
-    def __init__(self, known: Mapping[str, str], longest: int = 2) -> None:
+    def __init__(self, known: Mapping[str, str], longest: int = 2, phrase: int = 6) -> None:
         self.known = dict(known)
-        self.longest = longest
-        self._tokens = {source: WORD.findall(source) for source in self.known}
+        self.longest, self.phrase = longest, phrase
+        self._tokens = {source: _words(source) for source in self.known}
         self._found: dict[str, list[tuple[str, int]]] = {}  # source -> all its fragments, best supported first
         #: (old words, new words) -> how often each fragment change went with them
         self.changes: dict[tuple[tuple[str, ...], tuple[str, ...]], Counter] = defaultdict(Counter)
@@ -144,11 +155,17 @@ class Analogies:
                         self.changes[old, new][found] += 1
 
     def _words(self, a: list[str], b: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-        found = _span(a, b, self.longest)
+        """The differing word spans of two sentences: each of 1..``longest`` words, or a phrase of more than ``longest``
+        and at most ``phrase`` words added or standing for at most one word."""
+        found = _span(a, b, max(self.longest, self.phrase), empty=True)
         if found is None:
             return None
         prefix, end_a, end_b = found
-        return tuple(a[prefix:end_a]), tuple(b[prefix:end_b])
+        old, new = tuple(a[prefix:end_a]), tuple(b[prefix:end_b])
+        short, long = sorted((len(old), len(new)))
+        if 1 <= short <= long <= self.longest or short <= 1 and self.longest < long <= self.phrase:
+            return old, new
+        return None
 
     def of(self, source: str, limit: int = 4) -> list[tuple[str, int]]:
         """Up to ``limit`` fragments for ``source`` with their support, best supported first.
@@ -162,7 +179,7 @@ class Analogies:
         return self._found[source][:limit]
 
     def _all(self, source: str) -> list[tuple[str, int]]:
-        tokens = WORD.findall(source)
+        tokens = _words(source)
         support: Counter = Counter()
         for other, other_tokens in self._tokens.items():
             if other == source:

@@ -31,6 +31,19 @@ def test_a_word_swap_that_wraps_a_number_in_known_pairs_wraps_the_known_sentence
     assert Analogies(KNOWN).of("Who is second from the right?")[0][0] == "(assert (= (pos answer) (- (+ n 1) 2)))"
 
 
+def test_a_phrase_put_in_front_changes_a_question_as_it_changes_a_statement_whatever_the_capitals():
+    known = {"⟨1⟩ finished number ⟨2⟩.": "(= (pos ⟨1l⟩) ⟨2⟩)",
+             "Counting from the end, ⟨1⟩ finished number ⟨2⟩.": "(= (pos ⟨1l⟩) (- (+ n 1) ⟨2⟩))",
+             "Who finished number ⟨1⟩?": "(= (pos answer) ⟨1⟩)"}
+    # "Who" -> "Counting from the end, who": a phrase standing for one word, the same phrase the statements add
+    found = Analogies(known).of("Counting from the end, who finished number ⟨1⟩?")
+    assert found == [("(= (pos answer) (- (+ n 1) ⟨1⟩))", 1)]
+    assert Analogies(known, phrase=2).of("Counting from the end, who finished number ⟨1⟩?") == []  # phrases off
+    # a phrase stands for at most one word: four words for two is no change, so only the x -> y pair supports (g 2)
+    assert Analogies({"a b x.": "(f 1)", "c d e f x.": "(g 1)", "a b y.": "(f 2)"}).of("c d e f y.") == [("(g 2)", 1)]
+    assert Analogies({"a x.": "(f 1)", "c d e f x.": "(g 1)", "a y.": "(f 2)"}).of("c d e f y.") == [("(g 2)", 2)]
+
+
 def test_changes_that_do_not_apply_give_nothing_and_unrelated_sentences_get_nothing():
     assert apply("(assert (= (pos answer) ⟨1⟩))", Change(("1",), "n")) == []  # no literal 1 to replace
     assert Analogies(KNOWN).of("⟨1⟩ likes ⟨2⟩ a lot.") == []
