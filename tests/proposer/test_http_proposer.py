@@ -226,17 +226,23 @@ def test_cache_replays_replies_and_a_rerun_pays_nothing(serve, tmp_path):
 
 
 def test_after_a_partial_failure_a_retried_call_sends_only_what_failed(serve):
-    server = serve(refuse="Input: b")
+    server = serve(refuse="Input: b", gate=3)  # the three requests are answered once all are in (or after 0.5 s)
     proposer = fast(server.url, batch_size=1)
     with pytest.raises(NesyError, match="HTTP 400.*prompt refused"):
         proposer.propose(["a", "b", "c"], 3)
-    assert len(server.bodies) == 3
+    # A request not yet started when b failed is cancelled (on a loaded machine the gate may time
+    # out first); the ones that were answered stay cached.
+    first = [query_of(body["prompt"]) for body in server.bodies]
+    assert "b" in first and len(first) == len(set(first))
+    answered = set(first) - {"b"}
     server.refuse = None
     results = proposer.propose(["a", "b", "c"], 3)
-    assert len(server.bodies) == 4 and query_of(server.bodies[-1]["prompt"]) == "b"  # a and c came from the cache
+    again = [query_of(body["prompt"]) for body in server.bodies[len(first):]]
+    assert sorted(again) == sorted({"a", "b", "c"} - answered)  # what was answered came from the cache
     assert [cands[0].program for cands in results] == ["f(a)", "f(b)", "f(c)"]
+    sent = len(server.bodies)
     proposer.propose(["a"], 3)  # the earlier call succeeded: this one asks for fresh samples
-    assert len(server.bodies) == 5
+    assert len(server.bodies) == sent + 1
 
 
 def test_a_truncated_cache_line_is_skipped(serve, tmp_path):
