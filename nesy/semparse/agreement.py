@@ -75,6 +75,21 @@ def matches(items: Sequence[str], words: Sequence[str], whole: bool = True) -> b
     return any(go(0, b) for b in (range(m) if not whole else (0,)))
 
 
+def skeleton(rule: Rule) -> tuple[tuple[str, ...], str]:
+    """The rule without its words: its slots and holes in order, and its program fragment.
+
+    Example:
+        >>> from nesy.semparse.tree import Tree, HOLE
+        >>> skeleton(Rule("f", ("<c>", "things", "that", "are", "[r]"), Tree("f", (Tree(kind=HOLE, index=0),))))
+        (('<c>', '[]'), 'f(@0)')
+    """
+    return tuple("[]" if is_hole(t) else t for t in rule.text if is_hole(t) or is_slot(t)), rule.fragment_text
+
+
+def _words(rule: Rule) -> set[str]:
+    return {t for t in rule.text if not is_hole(t) and not is_slot(t)}
+
+
 def key(rule: Rule) -> tuple[tuple[bool, tuple[str, ...]], str]:
     """The rule up to the labels of its holes: its frame and its program fragment."""
     return frame(rule), rule.fragment_text
@@ -214,7 +229,7 @@ def choose(candidates: Sequence[Sequence[Sequence[Rule]]], table: Consistency, f
 
 
 def confirmed(candidates: Sequence[Sequence[Sequence[Rule]]], chosen: Sequence[Sequence[Rule] | None],
-              trusted: Sequence[bool]) -> list[list[list[Rule]]]:
+              trusted: Sequence[bool], loose: bool = False) -> list[list[list[Rule]]]:
     """Candidates whose parts have been seen in a trusted question's reading.
 
     The frames (:func:`frame`) of the rules below the root in the readings ``chosen`` for the
@@ -223,16 +238,37 @@ def confirmed(candidates: Sequence[Sequence[Sequence[Rule]]], chosen: Sequence[S
     and any root (if it has such a candidate; else all of them): a yes/no question, explained by
     coincidences most easily, must be read with the phrases the informative questions taught.
 
+    With ``loose``, a question that has such a candidate also keeps those whose other parts differ
+    from a confirmed part only in their connecting words: the same :func:`skeleton` (slots, holes,
+    fragment) and no word that the confirmed parts of that skeleton lack. "Are there any red
+    things *that are* left of the cube?" is then read with the phrase of "How many red things are
+    left of the cube?", not only as a coincidence of the bare phrases ("red things", "left of the
+    cube") that the counting questions confirmed too.
+
     Example:
         >>> from nesy.semparse.grammar import Rule
         >>> from nesy.semparse.tree import Tree
         >>> root, good, odd = Rule("^", ("[a]",), Tree("f")), Rule("a", ("<t>",), Tree("g")), Rule("a", ("<t>", "x", "<t>"), Tree("h"))
         >>> confirmed([[[root, good]], [[root, odd], [root, good]]], [[root, good], None], [True, False])[1] == [[root, good]]
         True
+        >>> said, near, far = (Rule("a", tuple(w.split()), Tree("g")) for w in ("<t> x y", "<t> y", "<t> z"))
+        >>> asked = [[[root, said]], [[root, said], [root, near], [root, far]]]
+        >>> [len(confirmed(asked, [[root, said], None], [True, False], loose)[1]) for loose in (False, True)]
+        [1, 2]
     """
-    frames = {frame(r) for rules, ok in zip(chosen, trusted) if ok and rules for r in rules if r.label != ROOT}
+    parts = [r for rules, ok in zip(chosen, trusted) if ok and rules for r in rules if r.label != ROOT]
+    frames = {frame(r) for r in parts}
+    words: dict[tuple[tuple[str, ...], str], set[str]] = {}
+    for r in parts if loose else ():
+        words.setdefault(skeleton(r), set()).update(_words(r))
+
+    def known(r: Rule) -> bool:
+        return frame(r) in frames or (skeleton(r) in words and _words(r) <= words[skeleton(r)])
+
     out = []
     for cands, ok in zip(candidates, trusted):
         kept = [rules for rules in cands if all(r.label == ROOT or frame(r) in frames for r in rules)]
+        if kept and loose:
+            kept = [rules for rules in cands if all(r.label == ROOT or known(r) for r in rules)]
         out.append(list(cands) if ok or not kept else kept)
     return out

@@ -20,7 +20,8 @@ and a way to bind its world (a scene) for the DSL's primitives. Five steps:
    world explains few of them, the true reading nearly all), and each question keeps the
    candidate whose rules score best. Yes/no questions (one bit each, explained by coincidences
    most easily) then keep only candidates whose phrases the informative questions' readings
-   confirmed, and choose again. (``selection="frequency"``: the earlier hard EM over rule counts.)
+   confirmed (or that match them up to their connecting words, ``loose_confirm``), and choose
+   again. (``selection="frequency"``: the earlier hard EM over rule counts.)
 4. **Parse and verify** (self-training): every training question, long ones included, is parsed
    with the rules so far (:class:`~nesy.semparse.parser.ChartParser`, k best); of the parses
    whose program gives the answer on its world, the one whose rules score best is kept and the
@@ -158,6 +159,9 @@ class LearnConfig:
             with it (``tops`` of :class:`~nesy.semparse.agreement.Consistency`).
         drop_idle: Steps 2 and 5 leave out candidates in which some words change nothing
             (:func:`~nesy.semparse.idle.idle_words`: ``union(scene(), X)`` soaking up ``X``'s words).
+        loose_confirm: With ``confirm``: a question that has candidates made of confirmed parts also
+            keeps those whose other parts match a confirmed part up to its connecting words
+            (``loose`` of :func:`~nesy.semparse.agreement.confirmed`).
     """
 
     lexicon_examples: int = 1000
@@ -196,6 +200,7 @@ class LearnConfig:
     wrappers: bool = True
     tops: bool = True
     drop_idle: bool = True
+    loose_confirm: bool = True
 
     def limits(self, divide: int = 1) -> dict[str, Any]:
         """One search's budget as keyword arguments of :func:`~nesy.semparse.enumerate.consistent_programs`:
@@ -414,7 +419,7 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
         chosen = choose(candidates, table, config.frequency, config.em_iterations)
         if config.confirm:
             trusted = [type(ex.answer) is not bool for ex in examples]
-            candidates = confirmed(candidates, chosen, trusted)
+            candidates = confirmed(candidates, chosen, trusted, config.loose_confirm)
             table = consistency(candidates)
             chosen = choose(candidates, table, config.frequency, config.em_iterations)
     counts: Counter = Counter(r for rules in chosen if rules for r in rules)

@@ -15,6 +15,7 @@ from nesy.benchmarks.clevr.dsl_executor import bound_scene, clevr_dsl
 from nesy.benchmarks.clevr.learning import answer_type, tokenize, true_lexicon
 from nesy.benchmarks.clevr.programs import to_text
 from nesy.benchmarks.clevr.questions import GenerationConfig, generate_questions
+from nesy.errors import NesyError
 from nesy.semparse.agreement import Consistency, choose, confirmed, matches
 from nesy.semparse.enumerate import consistent_programs
 from nesy.semparse.grammar import ROOT, Rule, extract
@@ -108,3 +109,55 @@ def test_a_root_is_kept_for_its_whole_top_not_for_fitting_with_any_wrappers():
     table = Consistency.of(candidates)
     assert all(rules == true for rules in choose(candidates, table, frequency=0.0))
     assert table.score(true) > table.score(candidates[0][0])
+
+
+@pytest.fixture(scope="module")
+def one_hop():
+    """Real candidates of one-hop questions ("Are there any red things that are left of the cube?" among
+    "How many red things are left of the cube?"), with the learner's wrappers."""
+    dsl = clevr_dsl()
+    types = {n: str(c.type) for n, c in dsl.constants.items()}
+    returns = {n: str(p.return_type) for n, p in dsl.primitives.items()}
+    words = {w: value for w, value in true_lexicon().items() if value in types}
+    scenes, questions, _ = generate_questions(GenerationConfig(n_questions=1000, seed=5, families=("one_hop",)))
+    index = {s["image_index"]: s for s in scenes}
+    out = []
+    for q in questions:
+        tokens = tokenize(q.text)
+        positions = [i for i, w in enumerate(tokens) if w in words]
+        if len(positions) > 4:
+            continue
+        found = consistent_programs(dsl, q.answer, max_size=16, constants=[words[tokens[i]] for i in positions],
+                                    bind=lambda s=index[q.image_index]: bound_scene(s), ordered=True, every=True,
+                                    max_found=300, slack=6, answer_type=answer_type(q.answer), max_steps=100_000)
+        pairs = []
+        for f in found:
+            try:
+                pairs.append((extract(tokens, positions, from_found(f), types, returns, wrappers=True), from_found(f)))
+            except NesyError:  # not projective
+                continue
+        if pairs:
+            out.append((q, pairs, _values(dsl, tree_of(to_text(q.program)), scenes[:12])))
+    return out, scenes[:12]
+
+
+def test_yes_no_questions_may_join_confirmed_phrases_by_other_connecting_words(one_hop):
+    """'<color> things that are [...]' (asked yes/no) is confirmed by '<color> things are [...]' (counted)
+    only with ``loose``; without it the yes/no questions keep coincidences built from the bare phrases."""
+    questions, scenes = one_hop
+    dsl = clevr_dsl()
+    rules = [[r for r, _ in pairs] for _, pairs, _ in questions]
+    yes_no = [type(q.answer) is bool for q, _, _ in questions]
+    chosen = choose(rules, Consistency.of(rules, prior=1.0, base=0.5), frequency=0.0)
+
+    def right(loose):
+        kept = confirmed(rules, chosen, [not y for y in yes_no], loose)
+        assert all(k == c for k, c, y in zip(kept, rules, yes_no) if not y)  # trusted questions keep every candidate
+        again = choose(kept, Consistency.of(kept, prior=1.0, base=0.5), frequency=0.0)
+        ok = [_values(dsl, next(t for r, t in pairs if r is pick), scenes) == truth
+              for (_, pairs, truth), pick, y in zip(questions, again, yes_no) if y]
+        return sum(ok) / len(ok)
+
+    assert sum(yes_no) >= 100
+    strict, loose = right(False), right(True)
+    assert loose >= 0.6 and loose >= strict + 0.1  # measured: 0.50 strict, 0.66 loose on 115 questions
