@@ -76,14 +76,14 @@ def matches(items: Sequence[str], words: Sequence[str], whole: bool = True) -> b
 
 
 def skeleton(rule: Rule) -> tuple[tuple[str, ...], str]:
-    """The rule without its words: its slots and holes in order, and its program fragment.
+    """The rule without its words: its slots and labelled holes in order, and its program fragment.
 
     Example:
         >>> from nesy.semparse.tree import Tree, HOLE
         >>> skeleton(Rule("f", ("<c>", "things", "that", "are", "[r]"), Tree("f", (Tree(kind=HOLE, index=0),))))
-        (('<c>', '[]'), 'f(@0)')
+        (('<c>', '[r]'), 'f(@0)')
     """
-    return tuple("[]" if is_hole(t) else t for t in rule.text if is_hole(t) or is_slot(t)), rule.fragment_text
+    return tuple(t for t in rule.text if is_hole(t) or is_slot(t)), rule.fragment_text
 
 
 def _words(rule: Rule) -> set[str]:
