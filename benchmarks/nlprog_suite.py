@@ -119,6 +119,7 @@ class NlProgSuite:
         torch.set_num_threads(options["threads"])
         started = time.perf_counter()
         data = load(self.name, config.split, options["n_train"], options["n_test"], config.seed)
+        own = len(data.test)
         also = config.options.get("also")
         if also is not None:  # one training, two test sets: the other split's tests ride along
             if also not in self.splits or also == config.split:
@@ -129,7 +130,7 @@ class NlProgSuite:
             data = replace(data, test=data.test + other.test)
         if config.options.get("permute_vocab") is not None:
             data = self.renamed(data, config.options["permute_vocab"])
-        tests = {config.split: data.test[: options["n_test"]], **({also: data.test[options["n_test"] :]} if also else {})}
+        tests = {config.split: data.test[:own], **({also: data.test[own:]} if also else {})}
         data_seconds = time.perf_counter() - started
         if options["choose"]:  # annotate the problems that show the most sentence shapes (texts only)
             copier = SlotCopier.fitted(s for p in data.train for s in p.sentences)

@@ -1,4 +1,4 @@
-"""The messages a solver worker sends its parent, written and read as plain data.
+"""The messages a solver worker sends its parent, as the parent reads them.
 
 A worker sends ``("hello", isolation)`` once, ``("loaded",)`` after unpickling a chunk's new
 solvers, and ``("results", [(position, packed verdict), ...])`` for finished tasks (see
@@ -9,11 +9,12 @@ says is untrusted too.
 Example:
     >>> from collections import deque
     >>> from nesy.verdict import Status, Verdict
-    >>> data = encode(("results", [(7, Verdict(Status.OK, 4).packed())]))
+    >>> from nesy.executor.plain import dumps
+    >>> data = dumps(("results", [(7, Verdict(Status.OK, 4).packed())]))
     >>> kind, verdicts = decode(data, deque([(7, "job")]))
     >>> kind, verdicts[0].value
     ('results', 4)
-    >>> decode(encode(("results", [(8, Verdict(Status.OK, 4).packed())])), deque([(7, "job")]))
+    >>> decode(dumps(("results", [(8, Verdict(Status.OK, 4).packed())])), deque([(7, "job")]))
     Traceback (most recent call last):
     ...
     ValueError: it answered task 8, expected 7
@@ -24,14 +25,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from nesy.executor.plain import dumps, loads
+from nesy.executor.plain import loads
 from nesy.verdict import Verdict
-
-
-def encode(message: tuple) -> bytes:
-    """``message`` as bytes for the parent (raises :class:`~nesy.executor.plain.NotPlainData`
-    when it holds anything but plain data)."""
-    return dumps(message)
 
 
 def decode(data: bytes, inflight: deque) -> tuple[str, Any]:

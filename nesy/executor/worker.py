@@ -20,7 +20,7 @@ from typing import Any
 from nesy.executor.beacon import Beacon
 from nesy.executor.collector import quiet_worker_collector
 from nesy.executor.isolation import MemoryCap, isolate
-from nesy.executor.messages import encode
+from nesy.executor.plain import dumps
 from nesy.limits import own_alarm
 from nesy.verdict import Status, Verdict
 
@@ -57,7 +57,7 @@ FLUSH_COUNT = 64  #: ... and at least every this many results
 
 def _send(conn, message: tuple) -> None:
     """Send ``message`` as plain data (:mod:`nesy.executor.plain`: the parent reads nothing else)."""
-    conn.send_bytes(encode(message))
+    conn.send_bytes(dumps(message))
 
 
 def _flush(conn, results: list[tuple[int, tuple]], cap: MemoryCap) -> None:

@@ -263,7 +263,8 @@ def confirmed(candidates: Sequence[Sequence[Sequence[Rule]]], chosen: Sequence[S
         words.setdefault(skeleton(r), set()).update(_words(r))
 
     def known(r: Rule) -> bool:
-        return frame(r) in frames or (skeleton(r) in words and _words(r) <= words[skeleton(r)])
+        seen = words.get(skeleton(r))
+        return frame(r) in frames or (seen is not None and _words(r) <= seen)
 
     out = []
     for cands, ok in zip(candidates, trusted):
