@@ -22,21 +22,21 @@ Example:
 
 from __future__ import annotations
 
-import logging
 import re
 import time
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import clingo
 
 from nesy.errors import ProgramFailed, ProgramRejected, SolverTimeout
-from nesy.solvers.asp_filter import check_program, check_term
+from nesy.solvers.asp_filter import check_program
+from nesy.solvers.clingo_atoms import Atom, to_symbol
+from nesy.solvers.clingo_messages import MessageLog, clean_message, search_message
 from nesy.solvers.clingo_models import ModelCollector, atom_texts, symbol_count
 from nesy.limits import alarm_deferred
 from nesy.watchdog import interrupt_after
 from nesy.verdict import Status, Verdict
 
-log = logging.getLogger(__name__)
 
 #: An atom no program can contain (its name is not a clingo identifier): assuming it true is unsat.
 _ABSORB_ATOM = clingo.Function("nesy absorb")
@@ -44,7 +44,6 @@ _ABSORB_ATOM = clingo.Function("nesy absorb")
 #: Text that may make a program optimise (a false alarm, in a comment say, only costs a little time).
 _OPTIMISATION_MARKERS = re.compile(r"#minimi|#maximi|:~")
 
-Atom = Union[str, clingo.Symbol]
 Assumption = tuple[Atom, bool]
 _MAX_WARNINGS = 5
 
@@ -69,41 +68,6 @@ class FunctionContext:
 _NO_FUNCTIONS = FunctionContext({})
 _BASE_PART: tuple[tuple[str, tuple[()]]] = (("base", ()),)  #: the default part to ground ...
 _BASE: list[tuple[str, list[Any]]] = [("base", [])]  #: ... as clingo takes it (never changed)
-
-
-def clean_message(text: str, limit: int = 300) -> str:
-    """One line from a clingo message: ``<block>:1:3-4: error: x\\n  y`` -> ``line 1:3-4: x y``.
-
-    Example:
-        >>> clean_message("<block>:2:7-8: error: syntax error, unexpected .\\n")
-        'line 2:7-8: syntax error, unexpected .'
-    """
-    text = re.sub(r"<(?:block|string)>:(\d+:\d+(?:-\d+(?::\d+)?)?): (?:error|info|warning|note): ", r"line \1: ", text)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-class _MessageLog:
-    """clingo's logger callback: keeps messages instead of printing them to stderr.
-
-    A separate object, not a method of the session: the control holds its logger, so a bound
-    method would make a reference cycle and keep every finished control (and its memory) alive
-    until Python's cyclic collector ran.
-    """
-
-    __slots__ = ("messages", "errors")
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-        self.errors: list[str] = []
-
-    def __call__(self, code: clingo.MessageCode, message: str) -> None:
-        text = clean_message(message)
-        if code == clingo.MessageCode.RuntimeError and len(self.errors) < 20:
-            self.errors.append(text)
-        elif code != clingo.MessageCode.RuntimeError and len(self.messages) < 50:
-            self.messages.append(text)
-        log.debug("clingo %s: %s", code.name, message.strip())
 
 
 class ClingoSession:
@@ -135,7 +99,7 @@ class ClingoSession:
     ) -> None:
         self.functions = dict(functions or {})
         self.detailed_statistics = detailed_statistics
-        self._log = _MessageLog()
+        self._log = MessageLog()
         self.messages = self._log.messages
         self._errors = self._log.errors  # per operation: emptied by each add, ground and solve
         # (warnings stay in ``messages``, capped)
@@ -333,39 +297,3 @@ class ClingoSession:
             }
             numbers.update({k: int(v) for k, v in detailed.items() if v is not None})
         return {"statistics": numbers, "warnings": self.messages[:_MAX_WARNINGS]}
-
-
-def search_message(status: Status, value: dict[str, Any], seconds: float) -> str:
-    """The one-line message of a :meth:`ClingoSession.search` outcome.
-
-    Example:
-        >>> search_message(Status.SAT, {"models": [["a"]], "costs": [[]], "optimal": False}, 0.01)
-        '1 answer set(s)'
-    """
-    models = value["models"]
-    if status is Status.UNKNOWN:
-        return f"search interrupted after {seconds:.2f} s with {len(models)} answer set(s) so far"
-    if status is Status.UNSAT:
-        return "no answer set"
-    costs = value["costs"]
-    if costs and costs[-1]:
-        return f"{len(models)} answer set(s), {'optimal' if value['optimal'] else 'best'} cost {costs[-1]}"
-    return f"{len(models)} answer set(s)"
-
-
-def to_symbol(atom: Atom) -> clingo.Symbol:
-    """A ``clingo.Symbol`` from a symbol or from plain atom text (checked: no ``@``, no directives).
-
-    Example:
-        >>> str(to_symbol("edge(1, a)"))
-        'edge(1,a)'
-    """
-    if isinstance(atom, clingo.Symbol):
-        return atom
-    if not isinstance(atom, str):
-        raise ProgramRejected(f"an atom must be text or a clingo.Symbol, got {type(atom).__name__}")
-    check_term(atom)
-    try:
-        return clingo.parse_term(atom, logger=lambda code, message: None)
-    except RuntimeError:
-        raise ProgramRejected(f"not a ground atom: {atom[:80]!r}") from None

@@ -48,20 +48,19 @@ from __future__ import annotations
 
 import functools
 import pickle
-import re
 import time
 from typing import Any, Callable, ContextManager, Iterable, Iterator, Mapping
 
 import clingo
 
 from nesy.budget import DEFAULT_BUDGET, Budget
-from nesy.errors import ProgramRejected, SolverTimeout
+from nesy.errors import SolverTimeout
 from nesy.limits import wall_clock_limit
 from nesy.solver import BaseSolver
-from nesy.solvers.clingo_session import ClingoSession, to_symbol
+from nesy.solvers.clingo_atoms import IDENTIFIER, expected_sets, facts_text, normal_atom, observation, to_symbol
+from nesy.solvers.clingo_session import ClingoSession
 from nesy.verdict import Status, Verdict
 
-_FUNCTION_NAME = re.compile(r"[a-z][A-Za-z0-9_]*\Z")
 _ABDUCTION_PRIORITY = 1_000_000  # above any level a program's own #minimize is likely to use
 _ABDUCED = "nesy_abduced__"  # marks an abducible assumed true (a name programs are unlikely to use)
 
@@ -93,7 +92,7 @@ class ClingoSolver(BaseSolver):
             if not isinstance(option, str) or not option.startswith(SEARCH_OPTIONS):
                 raise ValueError(f"clingo search option {option!r} is not one of {', '.join(o + '...' for o in SEARCH_OPTIONS)}")
         for fname, fn in self.functions.items():
-            if not _FUNCTION_NAME.match(fname) or not callable(fn):
+            if not IDENTIFIER.match(fname) or not callable(fn):
                 raise ValueError(f"external function {fname!r} needs a lowercase identifier name and a callable")
             try:
                 pickle.dumps(fn)
@@ -126,7 +125,7 @@ class ClingoSolver(BaseSolver):
 
         (One verdict is made per check, not one per step: this runs for every small check.)
         """
-        wanted = _expected_sets(expected)
+        wanted = expected_sets(expected)
         if wanted is not None and len(wanted) + 1 > budget.max_models:
             budget = _with_models(budget, len(wanted) + 1)
 
@@ -141,7 +140,7 @@ class ClingoSolver(BaseSolver):
 
     def values_equal(self, value: Any, expected: Any) -> bool:
         """Compare a run's value with ``"sat"``, ``"unsat"``, one answer set or a list of them."""
-        return self._matches(value, expected, _expected_sets(expected))
+        return self._matches(value, expected, expected_sets(expected))
 
     @staticmethod
     def _matches(value: Any, expected: Any, wanted: set[frozenset[str]] | None, canonical: bool = False) -> bool:
@@ -157,7 +156,7 @@ class ClingoSolver(BaseSolver):
         if canonical:
             found = set(map(frozenset, models))
         else:
-            found = {frozenset(map(_normal_atom, m)) for m in models}
+            found = {frozenset(map(normal_atom, m)) for m in models}
         return found == wanted and bool(value.get("exhausted", False))
 
     # -- optional capabilities -------------------------------------------------------------
@@ -201,7 +200,7 @@ class ClingoSolver(BaseSolver):
 
         def body() -> Verdict:
             deadline = time.perf_counter() + budget.wall_seconds - min(0.5, 0.2 * budget.wall_seconds)
-            observed = [_observation(o) for o in ([observations] if isinstance(observations, str) else observations)]
+            observed = [observation(o) for o in ([observations] if isinstance(observations, str) else observations)]
             atoms = [abducibles] if isinstance(abducibles, str) else abducibles
             candidates = sorted({str(to_symbol(a)) for a in atoms})
             extra = ""
@@ -268,85 +267,3 @@ class ClingoSolver(BaseSolver):
 def _with_models(budget: Budget, models: int) -> Budget:
     """``budget`` allowing ``models`` answer sets (budgets are immutable: shared copies are safe)."""
     return budget.replace(max_models=models)
-
-
-def facts_text(input: Any) -> str:
-    """ASP text for ``input``: text as is, a list of atoms as facts, or a dict of predicate -> arguments.
-
-    Example:
-        >>> facts_text({"edge": [(1, 2), (2, "x y")], "node": [1]})
-        'edge(1,2).\\nedge(2,"x y").\\nnode(1).'
-        >>> facts_text(["p(1)", "q"])
-        'p(1).\\nq.'
-    """
-    if isinstance(input, str):
-        return input
-    if isinstance(input, (list, tuple)) and all(isinstance(a, str) for a in input):
-        return "\n".join(f"{to_symbol(a)}." for a in input)
-    if isinstance(input, dict):
-        facts = []
-        for pred, rows in input.items():
-            if not isinstance(pred, str) or not _FUNCTION_NAME.match(pred):
-                raise ProgramRejected(f"input predicate {pred!r} is not a lowercase identifier")
-            for row in rows:
-                args = [_symbol(x) for x in (row if isinstance(row, (list, tuple)) else [row])]
-                facts.append(f"{clingo.Function(pred, args)}.")
-        return "\n".join(facts)
-    raise ProgramRejected(f"input must be ASP text, a list of atoms or a dict, got {type(input).__name__}")
-
-
-def _observation(item: Any) -> tuple[Any, bool]:
-    """``"atom"`` -> ``("atom", True)``; ``("atom", truth)`` as given."""
-    if isinstance(item, (str, clingo.Symbol)):
-        return item, True
-    if isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[1], bool):
-        return item[0], item[1]
-    raise ProgramRejected(f"an observation must be an atom or (atom, bool), got {item!r:.80}")
-
-
-def _symbol(x: Any) -> clingo.Symbol:
-    """A clingo symbol for an input value: int -> number, identifier-like str -> constant, else a string."""
-    if isinstance(x, bool) or not isinstance(x, (int, str)):
-        raise ProgramRejected(f"input values must be ints or strings, got {type(x).__name__}")
-    if isinstance(x, int):
-        return clingo.Number(x)
-    return clingo.Function(x) if _FUNCTION_NAME.match(x) else clingo.String(x)
-
-
-_NEEDS_NORMALISING = re.compile(r'[\s"]')
-
-
-def _normal_atom(atom: Any) -> str:
-    """An atom string with whitespace outside quoted strings removed."""
-    atom = str(atom)
-    if _NEEDS_NORMALISING.search(atom) is None:
-        return atom
-    if '"' not in atom:
-        return "".join(atom.split())
-    parts = re.split(r'("(?:[^\\"]|\\.)*")', atom)
-    return "".join(p if i % 2 else "".join(p.split()) for i, p in enumerate(parts))
-
-
-def _expected_sets(expected: Any) -> set[frozenset[str]] | None:
-    """``expected`` as a set of answer sets, or None for ``"sat"``/``"unsat"``/unreadable.
-
-    (Plain loops: this runs once per check, and generator expressions cost more here than the
-    comparison itself.)
-    """
-    if isinstance(expected, dict) and "models" in expected:
-        expected = expected["models"]
-    if not isinstance(expected, (list, tuple)):
-        return None
-    models = [expected] if expected and isinstance(expected[0], str) else expected
-    sets: set[frozenset[str]] = set()
-    for model in models:
-        if not isinstance(model, (list, tuple)):
-            return None
-        try:
-            text = "".join(model)  # also the type check: only strings join
-        except TypeError:
-            return None
-        if _NEEDS_NORMALISING.search(text) is not None:  # one scan for the common case
-            model = [_normal_atom(atom) for atom in model]
-        sets.add(frozenset(model))
-    return sets

@@ -10,7 +10,9 @@ import pytest
 from nesy.budget import Budget
 from nesy.errors import ProgramFailed, ProgramRejected, SolverTimeout
 from nesy.limits import wall_clock_limit
-from nesy.solvers.clingo_session import ClingoSession, FunctionContext, clean_message, to_symbol
+from nesy.solvers.clingo_atoms import to_symbol
+from nesy.solvers.clingo_messages import clean_message
+from nesy.solvers.clingo_session import ClingoSession, FunctionContext
 from nesy.solvers.clingo_solver import ClingoSolver
 from nesy.verdict import Status
 

@@ -14,7 +14,8 @@ import pytest
 
 from nesy.budget import Budget
 from nesy.registry import get_solver
-from nesy.solvers.clingo_solver import ClingoSolver, facts_text
+from nesy.solvers.clingo_atoms import facts_text
+from nesy.solvers.clingo_solver import ClingoSolver
 from nesy.verdict import Status
 
 COLOURING = """
