@@ -56,7 +56,8 @@ from typing import Any, Sequence
 import torch
 
 from nesy.abduction import Abducer, AbductiveLearner, Example, SearchAbducer, SearchProblem, TheoryAbducer
-from nesy.benchmarks.hint.expressions import Expression, can_complete, evaluate, make_hint_split
+from nesy.benchmarks.hint.expressions import Expression, can_complete, evaluate
+from nesy.benchmarks.hint.generate import make_hint_split
 from nesy.benchmarks.hint.knowledge import hint_problem
 from nesy.benchmarks.hint.labels import read_hint_file
 from nesy.benchmarks.hint.reading import score_readings

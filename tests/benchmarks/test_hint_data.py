@@ -16,10 +16,9 @@ from nesy.benchmarks.hint.expressions import (
     can_complete,
     evaluate,
     largest_value,
-    make_hint_split,
     possible_lengths,
-    random_expression,
 )
+from nesy.benchmarks.hint.generate import make_hint_split, random_expression
 from nesy.benchmarks.hint.labels import read_hint_file, write_hint_file
 from nesy.benchmarks.hint.symbols import DRAWN, SYMBOLS, images_of, load_symbol_pools, render_symbol
 from nesy.benchmarks.digits.images import ImagePool

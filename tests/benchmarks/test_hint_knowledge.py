@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from nesy.abduction import Abducer, TheoryAbducer
-from nesy.benchmarks.hint.expressions import evaluate, random_expression
+from nesy.benchmarks.hint.expressions import evaluate
+from nesy.benchmarks.hint.generate import random_expression
 from nesy.benchmarks.hint.knowledge import CHART, hint_problem, label_facts, meaning_facts, structure_problem, term_of
 from nesy.benchmarks.hint.suite import meaning_renames
 from nesy.benchmarks.hint.symbols import SYMBOLS

@@ -5,7 +5,8 @@ import random
 import pytest
 import torch
 
-from nesy.benchmarks.hint.expressions import evaluate, random_expression
+from nesy.benchmarks.hint.expressions import evaluate
+from nesy.benchmarks.hint.generate import random_expression
 from nesy.benchmarks.hint.reading import grammatical_readings, score_readings
 from nesy.benchmarks.hint.symbols import SYMBOLS
 from nesy.benchmarks.hint.sympy_reading import read_with_sympy, sympy_program
