@@ -4,6 +4,12 @@ Each Ray actor owns a :class:`~nesy.executor.local.LocalExecutor` on its node, s
 still runs in an isolated worker process under its budget; the driver keeps the verdict cache.
 Needs the optional extra: ``pip install 'nesy[ray]'``.
 
+What crosses which boundary: each actor reads its workers' results as plain data only
+(:mod:`nesy.executor.plain`), so a program that takes its worker over reaches no further than
+that worker's own verdicts. Actors and driver talk through Ray's own serialization, which trusts
+every node of the cluster (Ray's security model): run untrusted programs only on a cluster whose
+nodes you control, as with any Ray job.
+
 Example (not run as a doctest: it starts Ray)::
 
     with RayExecutor(num_cpus=2) as pool:           # a local Ray instance
