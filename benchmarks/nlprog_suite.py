@@ -146,6 +146,8 @@ class NlProgSuite:
                    ("parse-error rate", f"{results['parse_error_rate']:.4f}")]
         if "annotated_only" in results:
             summary.append(("annotated-only writer", f"{results['annotated_only']['accuracy']:.4f}"))
+        if "baseline" in results:
+            summary.append(("direct answer", f"{results['baseline']['accuracy']:.4f}"))
         for name, scores in results.get("also", {}).items():
             summary.append((f"{name}: accuracy", f"{scores['accuracy']:.4f}"))
             if "annotated_only" in scores:

@@ -37,6 +37,8 @@ def test_quick_kinship_from_the_command_line_reports_learner_baselines_and_round
     assert hard["n_test"] == 30 and sum(hard["statuses"].values()) == 30 and 0.0 <= hard["accuracy"] <= 1.0
     assert "accuracy" in hard["annotated_only"] and 0.0 <= hard["baseline"]["accuracy"] <= 1.0
     assert results["also_test_sizes"] != results["test_sizes"]  # more hops
+    shown = dict(results["summary"])  # the printed table names every baseline of both splits
+    assert {"annotated-only writer", "direct answer", "hard: annotated-only writer", "hard: direct answer"} <= set(shown)
 
 
 @pytest.mark.parametrize("options, message", [
