@@ -74,6 +74,10 @@ def probes(
 ) -> list[Probe]:
     """Every (record, needed sentence, rival) substitution of the sampled records, as programs to check.
 
+    A rival that gives the very same program in this text (a slot whose value here equals a number the
+    other reading writes: ``(- (+ n 1) ⟨1⟩)`` and ``(- (+ n ⟨1⟩) ⟨1⟩)`` where ⟨1⟩ is 1) is a probe too: it
+    verifies as the program did, so the text cannot tell the two readings apart.
+
     Args:
         records: The verified programs' vouches (annotated ones, of ``gold_weight`` or more, are not probed).
         programs: Per record: its text, its fragments and its reading (slotted sentence and slot values per sentence).
@@ -86,13 +90,11 @@ def probes(
     for index, (record, (text, fragments, reading)) in enumerate(zip(records, programs)):
         if record.weight >= gold_weight:
             continue
-        original = join(list(fragments))
         for source, target in record.pairs:
             for rival in rivals.get(source, ()):
                 changed = substitute(fragments, reading, source, rival, restore) if rival != target else None
-                program = join(changed) if changed is not None else original
-                if program != original:
-                    out.append(Probe(index, source, rival, text, program))
+                if changed is not None:  # the same program when the text's numbers make the two readings alike
+                    out.append(Probe(index, source, rival, text, join(changed)))
     return out
 
 

@@ -105,3 +105,33 @@ def test_a_failed_program_is_repaired_in_its_one_wrong_sentence(one_thread):
     before = writer._fragments_of(failing[0], proposed[0].program)
     after = writer._fragments_of(failing[0], repaired[failing[0]])
     assert sum(a != b for a, b in zip(before, after)) == 1  # one sentence written another way
+
+
+def number_from_right(names: list[str], k: int) -> tuple[str, tuple[str, ...]]:
+    """A puzzle fixed by its two ends, asking 'Who is number k from the right?' (place n + 1 - k)."""
+    clues = [far(names[0], "left"), far(names[-1], "right")]
+    question = f"(declare-const answer Entity)\n(assert (= (pos answer) (- (+ n 1) {k})))"
+    sentences = [f"There are {len(names)} friends in a row: {', '.join(names[:-1])} and {names[-1]}.",
+                 *(s for s, _ in clues), f"Who is number {k} from the right?"]
+    return "\n".join(sentences), (header(names), *(f for _, f in clues), question)
+
+
+def test_a_reading_that_writes_the_same_program_in_a_text_is_a_rival_that_verifies_there():
+    # where k is 1, "(- (+ n 1) 1)" reads back as (- (+ n ⟨1⟩) ⟨1⟩) (the literal 1 looks like the slot): in that
+    # text both readings are the same program, so it vouches for neither; the text with k = 2 tells them apart
+    gold = puzzle(["Dee", "Eve", "Fay"], [far("Dee", "left"), far("Fay", "right")])
+    ones = [number_from_right(names, 1) for names in (["Ann", "Bob", "Cy"], ["Gus", "Hal", "Ivo"])]
+    two = number_from_right(["Jo", "Kim", "Lee"], 2)
+    answers = {gold[0]: "dee", ones[0][0]: "cy", ones[1][0]: "ivo", two[0]: "kim"}
+    for text, fragments in [gold, *ones, two]:
+        assert CHECKER.check("\n".join(fragments), None, answers[text]).status.value == "ok"
+    writer = writer_for(list(answers), rivals=4)
+    writer.ablation = answers_by_text(answers)
+    pairs = [(gold[0], writer.remember(*gold))]
+    pairs += [(text, writer.remember(text, fragments, gold=False)) for text, fragments in [*ones, two]]
+    shape = "Who is number ⟨1⟩ from the right?"
+    right, alike = ("(declare-const answer Entity)\n(assert (= (pos answer) (- (+ n 1) ⟨1⟩)))",
+                    "(declare-const answer Entity)\n(assert (= (pos answer) (- (+ n ⟨1⟩) ⟨1⟩)))")
+    assert {writer.copier.abstract_target(p.split("\n")[-1], ("1",)) for _, p in pairs[1:3]} == {alike.split("\n")[1]}
+    chosen = writer.training_pairs(pairs)
+    assert [target for source, target in chosen if source == shape] == [right]  # not two votes against one
