@@ -9,8 +9,10 @@ and a way to bind its world (a scene) for the DSL's primitives. Five steps:
    ``equal(red, red)``, explains nothing), and EM over them, say which words stand for which
    constants; EM again with the known words explained away adds words the first pass left out;
    words for constants still without one (relations) come from a search with the known
-   constants and a wildcard on longer questions. A word of the second pass stays only if its
-   constant is :func:`~nesy.semparse.lexicon_search.needed` to explain its questions.
+   constants and a wildcard on longer questions. A word of either pass stays only if its
+   constant is :func:`~nesy.semparse.lexicon_search.needed` to explain its questions (a rare word
+   that a coincidence of the training worlds pairs with a common constant is not: its questions are
+   explained as well without it), so the relation-word search can give it its own constant.
 2. **Candidates**: for each question with few enough lexicon words, every small *projective*
    program (:func:`~nesy.semparse.enumerate.consistent_programs` with ``ordered``) that uses
    exactly those words' constants and gives the answer on the question's world; each is read
@@ -334,7 +336,7 @@ def lexicon_step(dsl: DSL, examples: Sequence[Example], config: LearnConfig, rep
     lexicon_data = [(tokens, [f.constants for f, reads in found if reads or not probes]) for tokens, found in lexicon_data]
     first = learn_lexicon(lexicon_data)
     lexicon = refine_lexicon(first, lexicon_data)
-    for word in set(lexicon.entries) - set(first.entries):  # the second pass's words must be needed
+    for word in sorted(lexicon.entries):  # every word's constant must be needed to explain its questions
         if not needed(dsl, examples, lexicon, word, config):
             del lexicon.entries[word]
             lexicon.support.pop(word, None)

@@ -128,7 +128,10 @@ def extend_lexicon(
     explain the question (:func:`wildcard_fills`). EM over the non-lexicon words of the questions some
     missing constant explains picks the new words; a word is taken only if its constant explains
     at least three quarters of its questions and at most half as large a share of the others (a
-    function word's or a coincidence's constant explains both alike). Only questions with a word the shortest questions rarely
+    function word's or a coincidence's constant explains both alike). When a single constant is
+    missing, every such question offers it and there are no others to compare with: the EM's word
+    whose questions it explains most above the scanned questions without the word (at least twice
+    as often) is taken (:func:`_single_out`). Only questions with a word the shortest questions rarely
     use (in ``familiar``, fewer times than three and than ``familiar_share`` of the most common
     word's count, whichever is more) are searched: words for new constants come with longer questions. Each round's words make more questions searchable in the next.
     """
@@ -161,21 +164,68 @@ def extend_lexicon(
             if scanned % 50 == 0:
                 report(f"lexicon (new constants, round {round_ + 1})", len(data), config.extend_examples)
         extra = learn_lexicon(data, threshold=0.7, min_count=5)
-        added = {}
-        others = max(1, scanned - len(data))
-        for w, c in extra.entries.items():
-            with_w = [c in {x for (x,) in cands} for words, cands in data if w in words]
-            without = [c in {x for (x,) in cands} for words, cands in data if w not in words]
-            share = sum(with_w) / max(1, len(with_w))
-            log.debug("candidate word %s -> %s: in %d/%d data, %d/%d elsewhere, explains %.2f with, %.2f without", w, c,
-                      in_data[w], len(data), elsewhere[w], others, share, sum(without) / max(1, len(without)))
-            if c in missing and share >= 0.75 and sum(without) / max(1, len(without)) <= share / 2:  # else a function word or a coincidence
-                merged.entries[w], merged.support[w] = c, extra.support[w]
-                added[w] = c
-        log.info("lexicon round %d: %d questions, new words %s", round_ + 1, len(data), added)
+        offered = {x for _, cands in data for (x,) in cands}
+        if len(offered) == 1:  # every question offers the one missing constant: the EM cannot weigh it against another
+            added = _single_out(extra, offered.pop(), in_data, elsewhere, len(data), scanned)
+        else:
+            added = _compared(extra, data, missing, in_data, elsewhere, scanned)
+        for w, (c, support) in added.items():
+            merged.entries[w], merged.support[w] = c, support
+        log.info("lexicon round %d: %d questions, new words %s", round_ + 1, len(data), {w: c for w, (c, _) in added.items()})
         if not added:
             break
     return merged
+
+
+def _compared(extra: Lexicon, data: list, missing: set[str], in_data: Counter, elsewhere: Counter,
+              scanned: int) -> dict[str, tuple[str, float]]:
+    """The EM's new words (with constant and support) whose constant explains their questions more than the others'."""
+    added = {}
+    for w, c in extra.entries.items():
+        with_w = [c in {x for (x,) in cands} for words, cands in data if w in words]
+        without = [c in {x for (x,) in cands} for words, cands in data if w not in words]
+        share = sum(with_w) / max(1, len(with_w))
+        log.debug("candidate word %s -> %s: in %d/%d data, %d/%d elsewhere, explains %.2f with, %.2f without", w, c,
+                  in_data[w], len(data), elsewhere[w], scanned - len(data), share, sum(without) / max(1, len(without)))
+        if c in missing and without and share >= 0.75 and sum(without) / len(without) <= share / 2:  # else a function word or a coincidence
+            added[w] = c, extra.support[w]
+    return added
+
+
+def _single_out(extra: Lexicon, constant: str, in_data: Counter, elsewhere: Counter, explained: int,
+                scanned: int) -> dict[str, tuple[str, float]]:
+    """The EM's word for the one missing constant that the constant explains most above the other questions.
+
+    Every question of the data offers only this constant, so each of the EM's words is explained by
+    it alike: the comparison is with the scanned questions it does not explain. The word whose questions
+    are explained most often, at least twice as often as the questions without it, is taken (one word:
+    the others are the function words of the same questions); none when no word is.
+    """
+    lifts = {w: _lift(in_data[w], elsewhere[w], explained, scanned) for w, c in extra.entries.items() if c == constant}
+    for w, lift in lifts.items():
+        log.debug("candidate word %s -> %s: in %d/%d data, %d/%d elsewhere, explained %.1f times as often as without it",
+                  w, constant, in_data[w], explained, elsewhere[w], scanned - explained, lift)
+    best = max(sorted(lifts), key=lifts.__getitem__, default=None)
+    if best is None or lifts[best] < 2:
+        return {}
+    return {best: (constant, extra.support[best])}
+
+
+def _lift(explained_with: int, unexplained_with: int, explained: int, scanned: int) -> float:
+    """How many times as often the scanned questions with a word are explained as those without it.
+
+    Example:
+        >>> round(_lift(8, 8, 10, 100), 1)  # half of the word's 16 questions against 2 of the other 84
+        14.3
+        >>> _lift(10, 90, 10, 100)  # a word of every question
+        0.0
+    """
+    others = scanned - explained_with - unexplained_with
+    if others <= 0:  # a word of every question: nothing to compare with
+        return 0.0
+    rate_with = (explained_with + 1) / (explained_with + unexplained_with + 2)  # Laplace: a word of few questions proves little
+    rate_without = (explained - explained_with + 1) / (others + 2)
+    return rate_with / rate_without
 
 
 def needed(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, word: str, config: LearnConfig, limit: int = 30) -> bool:
