@@ -4,7 +4,8 @@ Each round takes an easy-to-hard slice of the training items (it doubles until i
 them), asks the proposer for K candidates per item in batches, verifies them in the sandboxed
 pool while the next batch is being proposed, and stores every verdict as a trace. A program that
 ran but missed its answer is kept, relabelled, as a correct example for the output it produced.
-Items nothing verified for go to abduction (a solver-backed search for programs consistent with
+With ``self_repair`` on, items whose programs the solver refused get a second attempt from the
+proposer, shown the solver's message (:mod:`nesy.learn.self_repair`). Items nothing verified for go to abduction (a solver-backed search for programs consistent with
 the answer); then the proposer is fitted on the verified programs. Metrics of every round are
 appended to ``rounds.jsonl`` beside the trace store, and a rerun after a crash resumes from them.
 
@@ -30,6 +31,7 @@ from nesy.budget import Budget
 from nesy.errors import NesyError
 from nesy.executor import Executor, Job
 from nesy.learn.metrics import RoundMetrics, round_metrics
+from nesy.learn.self_repair import RefusedPrograms, can_repair
 from nesy.learn.task import Item, Task
 from nesy.progress import NullProgress, Progress
 from nesy.traces import Origin, Trace, TraceStore
@@ -51,6 +53,7 @@ class LoopConfig:
     batch_size: int = 512
     keep_per_item: int = 4
     best_first: bool = False  #: verify each item's best candidate first, the others only where it fails
+    self_repair: bool = False  #: give refused programs back to the proposer with the solver's message (:mod:`.self_repair`)
     fit_on: str = "first"  #: fit on each item's first verified programs, or the "latest" ones (gold always kept)
     budget: Budget = field(default_factory=lambda: Budget(wall_seconds=5.0, memory_mb=512))
 
@@ -176,8 +179,11 @@ class SelfTrainer:
             verdicts[i] = verdict
         return verdicts
 
-    def _sample(self, pool: list[Item], round_: int, traces: list) -> tuple[int, int, int, int, int, Counter]:
-        """Propose and verify; returns (top1_ok, any_ok, sampled, verified, distinct_sampled, statuses)."""
+    def _sample(
+        self, pool: list[Item], round_: int, traces: list, refused: RefusedPrograms
+    ) -> tuple[int, int, int, int, int, Counter]:
+        """Propose and verify (noting ``refused`` programs); returns (top1_ok, any_ok, sampled,
+        verified, distinct_sampled, statuses)."""
         advance = self.progress.task(f"round {round_}: propose + verify", total=len(pool))
         top1 = any_ok = sampled = verified = 0
         statuses: Counter = Counter()
@@ -201,6 +207,7 @@ class SelfTrainer:
                         continue
                     sampled += 1
                     statuses[verdict.status.value] += 1
+                    refused.note(item, program, verdict)
                     distinct.add(program)
                     if self._record(item, program, verdict, Origin.SAMPLED, round_, traces):
                         verified += 1
@@ -210,6 +217,23 @@ class SelfTrainer:
         if failure is not None:
             raise failure
         return top1, any_ok, sampled, verified, len(distinct), statuses
+
+    def _repair(self, refused: RefusedPrograms, round_: int, traces: list) -> int:
+        """Self-repair: items that nothing verified get a second attempt from the solver's messages."""
+        attempts = refused.unsolved(self.verified)
+        if not self.config.self_repair or not attempts:
+            return 0
+        if not can_repair(self.proposer):
+            log.info("self-repair skipped: %s has no repair()", type(self.proposer).__name__)
+            return 0
+        proposals = self.proposer.repair([attempt for _, attempt in attempts], self.config.k)
+        flat = [(item, c.program) for (item, _), candidates in zip(attempts, proposals) for c in candidates]
+        repaired = {
+            item.id
+            for (item, program), verdict in zip(flat, self._verify(flat))
+            if self._record(item, program, verdict, Origin.REPAIRED, round_, traces)
+        }
+        return len(repaired)
 
     def _abduce(self, pool: list[Item], round_: int, traces: list) -> int:
         unsolved = [item for item in pool if item.id not in self.verified]
@@ -267,7 +291,9 @@ class SelfTrainer:
             pool = self.curriculum[: max(1, min(n, math.ceil(n * self.config.start_fraction * 2**round_)))]
             traces: list[Trace] = []
             try:
-                top1, any_ok, sampled, verified, distinct, statuses = self._sample(pool, round_, traces)
+                refused = RefusedPrograms()
+                top1, any_ok, sampled, verified, distinct, statuses = self._sample(pool, round_, traces, refused)
+                repaired = self._repair(refused, round_, traces)
                 abduced = self._abduce(pool, round_, traces)
             except BaseException:
                 self.store.add_many(traces)  # what this round verified before the failure is kept (and resumed from)
@@ -281,7 +307,7 @@ class SelfTrainer:
                 distinct_verified=[len(self.verified.get(item.id, [])) for item in pool],
                 sampled=sampled, verified=verified, distinct_sampled=distinct,
                 never_solved=1 - sum(1 for item in self.task.items if item.id in self.verified) / max(1, n),
-                abduced=abduced, seconds=seconds, statuses=statuses, extra=extra,
+                abduced=abduced, seconds=seconds, statuses=statuses, extra=extra, repaired=repaired,
             )
             with open(self._rounds_file(), "a") as f:
                 f.write(json.dumps(metrics.to_dict()) + "\n")

@@ -37,6 +37,7 @@ class RoundMetrics:
         statuses: Verdict status -> count, over the sampled candidates.
         rejected_share: Share of sampled candidates the solver did not accept (see :data:`REJECTING`).
         extra: Whatever the trainer's ``monitor`` measured after the round (e.g. held-out accuracy).
+        repaired: Items solved by self-repair this round (a refused program given back with the solver's message).
     """
 
     round: int
@@ -52,6 +53,7 @@ class RoundMetrics:
     statuses: dict[str, int] = field(default_factory=dict)
     rejected_share: float = 0.0
     extra: dict[str, Any] | None = None
+    repaired: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -72,6 +74,7 @@ def round_metrics(
     seconds: float,
     statuses: Mapping[str, int] | None = None,
     extra: dict[str, Any] | None = None,
+    repaired: int = 0,
 ) -> RoundMetrics:
     """Build :class:`RoundMetrics` from raw counts (empty denominators give 0)."""
 
@@ -92,4 +95,5 @@ def round_metrics(
         dict(statuses or {}),
         ratio(sum(n for status, n in (statuses or {}).items() if status in REJECTING), sampled),
         extra,
+        repaired,
     )

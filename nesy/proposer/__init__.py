@@ -1,6 +1,7 @@
 """Neural proposers: map inputs to K candidate programs with log-probabilities, and learn from pairs.
 
-- :class:`Candidate`, :class:`Proposer`, :class:`FitReport` -- the contract (:mod:`.protocol`).
+- :class:`Candidate`, :class:`Proposer`, :class:`FitReport` -- the contract (:mod:`.protocol`);
+  :class:`Repairer` / :class:`Attempt` -- the optional self-repair (a refused program and the solver's message back).
 - :class:`Seq2SeqProposer` -- a small word-level BART/T5 trained from scratch (:mod:`.seq2seq`).
 - :class:`HFProposer` -- any local Hugging Face seq2seq or causal-LM checkpoint (:mod:`.hf_adapter`).
 - :class:`HTTPProposer` -- an OpenAI-compatible endpoint (e.g. vLLM): cache, retries, concurrency
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import importlib
 
-from nesy.proposer.protocol import Candidate, FitProgress, FitReport, Proposer
+from nesy.proposer.protocol import Attempt, Candidate, FitProgress, FitReport, Proposer, Repairer
 
 _LAZY = {
     "Vocab": "nesy.proposer.vocab",
@@ -49,7 +50,7 @@ _LAZY = {
     "GrammarConstraint": "nesy.proposer.constraint",
 }
 
-__all__ = ["Candidate", "FitProgress", "FitReport", "Proposer", *_LAZY]
+__all__ = ["Attempt", "Candidate", "FitProgress", "FitReport", "Proposer", "Repairer", *_LAZY]
 
 
 def __getattr__(name: str):

@@ -27,6 +27,10 @@ demonstrations (:class:`~nesy.proposer.prompting.FewShotPrompt`): each later pro
 ``few_shot`` of them, the most similar inputs first, never the query's own. With
 ``few_shot=0``, ``fit`` raises a :class:`~nesy.errors.NesyError`.
 
+**Self-repair.** :meth:`HTTPProposer.repair` asks again for an input whose program the solver refused,
+showing that program and the solver's message (``repair_note`` of the prompt); the self-training loop
+calls it with ``LoopConfig(self_repair=True)``.
+
 **Trust.** Everything the server returns is untrusted text: it only ever becomes a
 :class:`~nesy.proposer.protocol.Candidate`'s program string (stripped; from a chat reply, the
 first fenced code block when there is one). Nothing is evaluated.
@@ -62,7 +66,7 @@ from nesy.errors import NesyError
 from nesy.proposer.http_client import EndpointError, JSONClient, RetryPolicy
 from nesy.proposer.http_replies import Choice, parse_choices
 from nesy.proposer.prompting import FewShotPrompt, Select
-from nesy.proposer.protocol import Candidate, FitReport, check_request
+from nesy.proposer.protocol import Attempt, Candidate, FitReport, check_request
 from nesy.proposer.response_cache import ResponseCache, request_key
 
 log = logging.getLogger(__name__)
@@ -167,10 +171,15 @@ class HTTPProposer:
         return {"requests": self.client.requests, "cache_hits": self._cache_hits, "cached": len(self.cache)}
 
     # -- requests --------------------------------------------------------------------------
-    def _shape(self, text: str, n: int, temperature: float) -> dict[str, Any]:
-        prompt: dict[str, Any] = (
-            {"prompt": self.prompt.completion(text)} if self.api == "completions" else {"messages": self.prompt.chat(text)}
-        )
+    def _shape(self, text: str, n: int, temperature: float, refused: Attempt | None = None) -> dict[str, Any]:
+        """A request body for ``text`` (asking again after a ``refused`` attempt, for self-repair)."""
+        prompt: dict[str, Any]
+        if refused is None:
+            prompt = {"prompt": self.prompt.completion(text)} if self.api == "completions" else {"messages": self.prompt.chat(text)}
+        elif self.api == "completions":
+            prompt = {"prompt": self.prompt.repair_completion(text, refused.program, refused.message)}
+        else:
+            prompt = {"messages": self.prompt.repair_chat(text, refused.program, refused.message)}
         body = {"model": self.model, **prompt, "n": n, "temperature": temperature, "max_tokens": self.max_tokens}
         if self.stop:
             body["stop"] = list(self.stop)
@@ -239,8 +248,21 @@ class HTTPProposer:
         temperature = self.temperature if temperature is None else float(temperature)
         check_request(k, temperature if sample else 1.0)
         n, temperature = (k, temperature) if sample else (1, 0.0)
-        texts = [str(x) for x in inputs]
-        shapes = [self._shape(text, n, temperature) for text in texts]
+        return self._ask([self._shape(str(x), n, temperature) for x in inputs], k, n, sample)
+
+    def repair(self, attempts: Sequence[Attempt], k: int, *, temperature: float | None = None) -> list[list[Candidate]]:
+        """Self-repair: ask again for each attempt's input, showing the refused program and the solver's
+        message (:meth:`~nesy.proposer.prompting.FewShotPrompt.repair_completion`); up to ``k`` programs each.
+
+        Raises:
+            EndpointError: As :meth:`propose`.
+        """
+        temperature = self.temperature if temperature is None else float(temperature)
+        check_request(k, temperature)
+        return self._ask([self._shape(str(a.input), k, temperature, a) for a in attempts], k, k, True)
+
+    def _ask(self, shapes: list[dict[str, Any]], k: int, n: int, sample: bool) -> list[list[Candidate]]:
+        """Candidates for each request body: from the cache, or asked for (batched, in parallel)."""
         keys, taken = self._keys(shapes, sample)
         started = time.perf_counter()
         first: dict[str, int] = {}  # each missing reply is asked for once, even for repeated greedy inputs
@@ -257,7 +279,7 @@ class HTTPProposer:
         self._run(jobs, n)
         with self._lock:  # only a call that succeeded moves on to fresh draws; a retried call replays
             self._draws.update(taken)
-        log.debug("%d inputs: %d requests in %.2f s", len(texts), len(jobs), time.perf_counter() - started)
+        log.debug("%d inputs: %d requests in %.2f s", len(shapes), len(jobs), time.perf_counter() - started)
         return [self._candidates([Choice.from_json(c) for c in self.cache.get(key)], k) for key in keys]
 
     def _candidates(self, choices: list[Choice], k: int) -> list[Candidate]:

@@ -62,6 +62,8 @@ class FewShotPrompt:
         shots: Demonstrations per prompt at most (0: none).
         select: ``"similar"`` (word overlap with the query) or ``"first"``.
         demonstrations: ``(input, program)`` pairs stored so far.
+        repair_note: What follows a refused program in a self-repair prompt; ``{message}`` is
+            replaced by the solver's message.
     """
 
     template: str = "Input: {input}\nProgram:"
@@ -70,6 +72,7 @@ class FewShotPrompt:
     shots: int = 4
     select: Select = "similar"
     demonstrations: list[tuple[str, str]] = field(default_factory=list)
+    repair_note: str = "The solver refused that program: {message}\nWrite a corrected program."
 
     def __post_init__(self) -> None:
         if "{input}" not in self.template:
@@ -111,11 +114,14 @@ class FewShotPrompt:
             return filled
         return filled + ("" if filled[-1:].isspace() else " ") + program
 
+    def _context(self, text: str) -> list[str]:
+        """The instructions and demonstrations that come before ``text`` in a completion prompt."""
+        parts = [self.instructions] if self.instructions else []
+        return parts + [self._shot(x, y) for x, y in self.chosen(text)]
+
     def completion(self, text: str) -> str:
         """The completion prompt for ``text``."""
-        parts = [self.instructions] if self.instructions else []
-        parts += [self._shot(x, y) for x, y in self.chosen(text)]
-        return self.separator.join([*parts, self._shot(text)])
+        return self.separator.join([*self._context(text), self._shot(text)])
 
     def chat(self, text: str) -> list[dict[str, str]]:
         """The chat messages for ``text``."""
@@ -123,3 +129,28 @@ class FewShotPrompt:
         for x, y in self.chosen(text):
             messages += [{"role": "user", "content": self._shot(x)}, {"role": "assistant", "content": y}]
         return [*messages, {"role": "user", "content": self._shot(text)}]
+
+    def _note(self, message: str) -> str:
+        return self.repair_note.replace("{message}", message)
+
+    def repair_completion(self, text: str, program: str, message: str) -> str:
+        """The completion prompt asking again for ``text`` after ``program`` was refused with ``message``.
+
+        Example:
+            >>> print(FewShotPrompt("Q: {input}\\nA:", shots=0).repair_completion("one plus", "add(1,", "line 1: unexpected end"))
+            Q: one plus
+            A: add(1,
+            The solver refused that program: line 1: unexpected end
+            Write a corrected program.
+            <BLANKLINE>
+            Q: one plus
+            A:
+        """
+        refused = self._shot(text, program) + "\n" + self._note(message)
+        return self.separator.join([*self._context(text), refused, self._shot(text)])
+
+    def repair_chat(self, text: str, program: str, message: str) -> list[dict[str, str]]:
+        """The chat messages asking again for ``text``: the refused ``program`` as the assistant's
+        turn, then the solver's ``message`` as the user's."""
+        return [*self.chat(text), {"role": "assistant", "content": program},
+                {"role": "user", "content": self._note(message)}]

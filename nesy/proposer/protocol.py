@@ -116,6 +116,28 @@ class Proposer(Protocol):
         """Train on ``(input, program)`` pairs (options such as ``epochs=`` or ``steps=``)."""
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """A program the solver refused for an input, and the solver's message (for self-repair).
+
+    Example:
+        >>> Attempt("two plus two", "add(2,", "rejected: unexpected end of program").program
+        'add(2,'
+    """
+
+    input: str
+    program: str
+    message: str
+
+
+@runtime_checkable
+class Repairer(Protocol):
+    """A proposer that can take a refused program back with the solver's message (optional)."""
+
+    def repair(self, attempts: Sequence[Attempt], k: int) -> list[list[Candidate]]:
+        """Up to ``k`` distinct corrected programs per attempt, best first (one list per attempt)."""
+
+
 def check_request(k: int, temperature: float) -> None:
     """Reject a nonsensical ``k`` or ``temperature`` with a clear error.
 

@@ -39,6 +39,7 @@ class Origin(str, Enum):
     ABDUCED = "abduced"  #: found by a solver's search consistent with the known answer
     GOLD = "gold"  #: given as annotation (an anchor)
     RELABELLED = "relabelled"  #: hindsight: a program that ran, relabelled with the value it produced
+    REPAIRED = "repaired"  #: proposed again after the solver refused a program, with the solver's message
 
 
 @dataclass(frozen=True)

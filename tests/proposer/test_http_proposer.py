@@ -16,7 +16,7 @@ from nesy.errors import NesyError
 from nesy.executor import LocalExecutor
 from nesy.grammar.seqdsl import sequence_solver
 from nesy.learn import LoopConfig, SelfTrainer, Task
-from nesy.proposer import Proposer
+from nesy.proposer import Attempt, Proposer
 from nesy.proposer.http_proposer import HTTPProposer
 from nesy.traces import TraceStore
 from nesy.verdict import Status
@@ -193,6 +193,19 @@ def test_chat_sends_instructions_and_demonstrations_and_reads_fenced_programs(se
     assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
     assert messages[0]["content"] == "Write a program." and messages[2]["content"] == "f(a b)"  # the similar one
     assert server.bodies[0]["logprobs"] is True and "stop" not in server.bodies[0]
+
+
+def test_chat_repair_shows_the_refused_program_and_the_solvers_message(serve):
+    choice = {"message": {"role": "assistant", "content": "```\nf(a, c)\n```"}}
+    fixed = {"object": "chat.completion", "choices": [{"index": j, **choice} for j in range(2)]}  # n=2 samples
+    server = serve(reply=fixed)
+    proposer = fast(server.url, api="chat", instructions="Write a program.")
+    [candidates] = proposer.repair([Attempt("a c", "f(a c", "syntax error at line 1, column 6")], 2)
+    assert [c.program for c in candidates] == ["f(a, c)"]
+    messages = server.bodies[0]["messages"]
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+    assert messages[1]["content"] == "Input: a c\nProgram:" and messages[2]["content"] == "f(a c"
+    assert messages[3]["content"].startswith("The solver refused that program: syntax error at line 1, column 6")
 
 
 def test_without_logprobs_the_score_is_the_log_sample_frequency(serve):
@@ -388,3 +401,42 @@ def test_self_training_keeps_verified_traces_when_the_endpoint_goes_away(serve, 
     assert result.resumed_from == 1 and result.rounds[-1].never_solved == 0.0
     assert sorted(result.verified.values()) == sorted(f'seq("{c}")' for c in COLOURS.values())
     assert all("Program: seq(" in p for p in again.bodies[0]["prompt"])  # restored verified programs: demonstrations
+
+
+class FixesWhenTold(FakeLLM):
+    """Writes every colour program without its closing parenthesis, unless the prompt shows the solver's message."""
+
+    def respond(self, path: str, body: dict) -> dict:
+        prompts = body["prompt"] if isinstance(body["prompt"], list) else [body["prompt"]]
+        choices = []
+        for p, prompt in enumerate(prompts):
+            told = "The solver refused that program: syntax error" in prompt
+            program = colour_program(query_of(prompt), 0)
+            for j in range(body.get("n", 1)):
+                choices.append({"index": p * body.get("n", 1) + j, "text": " " + (program if told else program[:-1])})
+        return {"object": "text_completion", "choices": choices}
+
+
+@pytest.mark.parametrize("self_repair", [False, True])
+def test_self_repair_gives_refused_programs_back_with_the_solvers_message(tmp_path, self_repair):
+    server = FixesWhenTold()
+    try:
+        task = Task.from_pairs("colours", list(COLOURS.items()), sequence_solver())
+        config = LoopConfig(rounds=1, k=2, start_fraction=1.0, self_repair=self_repair)
+        with LocalExecutor(workers=1) as pool:
+            trainer = SelfTrainer(task, fast(server.url), pool, tmp_path, config=config)
+            result = trainer.run()
+            trainer.close()
+    finally:
+        server.stop()
+    (round_,) = result.rounds
+    assert round_.statuses == {"rejected": 4} and round_.accuracy == 0.0  # every sample lacks its ')'
+    if not self_repair:
+        assert round_.repaired == 0 and result.verified == {} and len(server.bodies) == 1
+        return
+    assert round_.repaired == 4 and sorted(result.verified.values()) == sorted(f'seq("{c}")' for c in COLOURS.values())
+    repair_prompts = server.bodies[1]["prompt"]  # the second request: each refused program with the parser's message
+    assert any('Program: seq("RED"\nThe solver refused that program: syntax error at line 1' in p for p in repair_prompts)
+    with TraceStore.for_run(tmp_path) as store:
+        origins = {t.origin.value for t in store.query(verified_only=True) if t.verdict.status is Status.OK}
+    assert origins == {"repaired"}
