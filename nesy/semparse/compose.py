@@ -116,12 +116,14 @@ def _elsewhere(dsl: DSL, program: Any, probes: Sequence[Callable[[], ContextMana
 
 
 def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParser", config: "LearnConfig",
-                 report: Callable[[str, int, int], None], stats: dict[str, Any]) -> list[list[list[Rule]]]:
+                 report: Callable[[str, int, int], None], stats: dict[str, Any],
+                 verified: Sequence[bool] | None = None) -> list[list[list[Rule]]]:
     """Each question's candidate readings searched over its phrases (:func:`phrase_atoms`), read into rules.
 
     Questions with at most ``config.compose_constants`` lexicon words are searched, at most
-    ``config.compose_searched`` of them, those the grammar so far does not read right (no
-    verified parse) or answers yes/no (a verified parse of a yes/no question may be a coincidence) first.
+    ``config.compose_searched`` of them: first those the grammar so far does not read right
+    (``verified[i]`` false: no parse gave the answer), then the others, and among each those
+    answered yes/no first (a verified parse of a yes/no question may be a coincidence).
     """
     types = {name: str(c.type) for name, c in dsl.constants.items()}
     returns = {name: str(p.return_type) for name, p in dsl.primitives.items()}
@@ -131,7 +133,8 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
         lexical = parser.lexical(ex.tokens)
         positions = [p for p, lex in enumerate(lexical) if lex is not None]
         if 2 <= len(positions) <= config.compose_constants:
-            order.append((type(ex.answer) is not bool, i, positions, lexical))
+            read = verified is not None and verified[i]
+            order.append(((read, type(ex.answer) is not bool), i, positions, lexical))
     order.sort(key=lambda t: t[0])
     searched = 0
     for n, (_, i, positions, lexical) in enumerate(order[: config.compose_searched]):

@@ -29,8 +29,9 @@ and a way to bind its world (a scene) for the DSL's primitives. Five steps:
    whose program gives the answer on its world, the one whose rules score best is kept and the
    rules are counted again.
 5. **Compose** (:mod:`~nesy.semparse.compose`): questions too long for step 2 or answered yes/no
-   are searched again over the phrases the grammar of step 4 reads (each span it parses offered
-   as one piece, the words inside it read only that way), so only the few calls above them are
+   (first those that no parse of step 4 verified) are searched again over the phrases the
+   grammar of step 4 reads (each span it parses offered as one piece, the words inside it read
+   only that way), so only the few calls above them are
    searched and the constant limit does not bind; they join the question's candidates of step 2,
    and steps 3 and 4 run again. Calls without constants of their own around a phrase
    (``query_color(unique(...))``) are rules of their own (``wrappers``), so a phrase reads the
@@ -307,13 +308,13 @@ def learn_parser(
     started = time.perf_counter()
     candidates = candidate_step(dsl, examples, lexicon, config, report, stats)
     stats["search_seconds"] = time.perf_counter() - started
-    parser = grammar_step(dsl, examples, lexicon, candidates, config, report, stats)
+    parser, verified = grammar_step(dsl, examples, lexicon, candidates, config, report, stats)
     if config.compose:
         started = time.perf_counter()
-        composed = compose_step(dsl, examples, parser, config, report, stats)
+        composed = compose_step(dsl, examples, parser, config, report, stats, verified)
         candidates = [old + [rules for rules in new if rules not in old] for old, new in zip(candidates, composed)]
         stats["compose_seconds"] = time.perf_counter() - started
-        parser = grammar_step(dsl, examples, lexicon, candidates, config, report, stats)
+        parser, _ = grammar_step(dsl, examples, lexicon, candidates, config, report, stats)
     return parser, stats
 
 
@@ -403,8 +404,12 @@ def _frequency_em(examples: Sequence[Example], candidates: Sequence[list[list[Ru
 
 
 def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candidates: Sequence[list[list[Rule]]],
-                 config: LearnConfig, report: Callable[[str, int, int], None], stats: dict[str, Any]) -> SemanticParser:
-    """Steps 3 and 4: keep one candidate per question, then parse and verify in rounds (see the module docstring)."""
+                 config: LearnConfig, report: Callable[[str, int, int], None], stats: dict[str, Any]) -> tuple[SemanticParser, list[bool]]:
+    """Steps 3 and 4: keep one candidate per question, then parse and verify in rounds (see the module docstring).
+
+    Returns:
+        The parser, and for each question whether one of its parses gave its answer in the last round.
+    """
     types = {name: str(c.type) for name, c in dsl.constants.items()}
     started = time.perf_counter()
     lexical = SemanticParser(lexicon, types, {}).lexical
@@ -428,12 +433,14 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
     stats["em_seconds"] = time.perf_counter() - started
 
     started = time.perf_counter()
+    read = [False] * len(examples)
     for round_ in range(config.rounds):
         parser = SemanticParser(lexicon, types, dict(counts), k=config.k)
         new: Counter = Counter()
         verified = 0
         for i, ex in enumerate(examples):
             right = [p for p in parser.parses(ex.tokens) if _runs_to(dsl, p.program, ex)]
+            read[i] = bool(right)
             if right:
                 verified += 1
                 best = right[0] if config.selection == "frequency" else max(right, key=lambda p: table.score(p.rules) + config.frequency * p.score)
@@ -449,4 +456,4 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
     stats["rules"] = len(counts)
     stats["labels"] = len({r.label for r in counts})
     stats["lexicon_size"] = len(lexicon.entries)
-    return parser
+    return parser, read

@@ -11,7 +11,7 @@ from contextlib import nullcontext
 
 import pytest
 
-from nesy.semparse.compose import phrase_atoms
+from nesy.semparse.compose import compose_step, phrase_atoms
 from nesy.semparse.learner import Example, LearnConfig, learn_parser
 from nesy.semparse.tree import to_text
 from nesy.solvers.dsl.language import DSL
@@ -80,3 +80,17 @@ def test_phrases_the_grammar_parses_are_offered_with_their_values(learned):
     atoms = phrase_atoms(_dsl(), parser, words, [1, 3, 6, 8])
     found = {(a.program, a.value, a.first, a.last) for a in atoms}
     assert ("mul(three, four)", 12, 0, 1) in found and ("add(six, five)", 11, 2, 3) in found
+
+
+def test_questions_the_grammar_does_not_read_are_searched_first(learned):
+    parser, _ = learned
+    examples = _examples(TRAIN)
+    long = [i for i, ex in enumerate(examples) if len(ex.tokens) == 10]
+    verified = [False] * len(examples)
+    for i in long[::2]:
+        verified[i] = True  # read already: searched only after every unread one
+    unread = [i for i in long if not verified[i]]
+    config = LearnConfig(**CONFIG, compose_searched=len(unread))
+    composed = compose_step(_dsl(), examples, parser, config, lambda *a: None, {}, verified)
+    assert any(composed[i] for i in unread)
+    assert not any(composed[i] for i in long if verified[i])
