@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -107,7 +108,7 @@ def connect(path: Path, *, create: bool, synchronous: str = "NORMAL", busy_timeo
         with translate_errors(path):
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             _validate_or_create(conn, path, create)
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = _journal_mode_wal(conn, busy_timeout)
             if str(mode).lower() != "wal":
                 raise NesyError(f"trace store {path}: could not switch to WAL journal mode (got {mode!r})")
             conn.execute(f"PRAGMA synchronous = {synchronous}")
@@ -115,6 +116,23 @@ def connect(path: Path, *, create: bool, synchronous: str = "NORMAL", busy_timeo
         conn.close()
         raise
     return conn
+
+
+def _journal_mode_wal(conn: sqlite3.Connection, busy_timeout: float) -> str:
+    """Switch to (or confirm) WAL mode; the journal mode is what the switch returned.
+
+    The switch takes an exclusive lock for which SQLite does not always call the busy handler (it
+    can fail at once with "database is locked" while another process creates the store), so it is
+    retried until ``busy_timeout`` has passed.
+    """
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _validate_or_create(conn: sqlite3.Connection, path: Path, create: bool) -> None:
