@@ -5,8 +5,9 @@ them), asks the proposer for K candidates per item in batches, verifies them in 
 pool while the next batch is being proposed, and stores every verdict as a trace. A program that
 ran but missed its answer is kept, relabelled, as a correct example for the output it produced.
 With ``self_repair`` on, items whose programs the solver refused get a second attempt from the
-proposer, shown the solver's message (:mod:`nesy.learn.self_repair`). Items nothing verified for go to abduction (a solver-backed search for programs consistent with
-the answer); then the proposer is fitted on the verified programs. Metrics of every round are
+proposer, shown the solver's message (:mod:`nesy.learn.self_repair`). Items nothing verified for
+go to abduction (a solver-backed search for programs consistent with the answer); then the
+proposer is fitted on the verified programs. Metrics of every round are
 appended to ``rounds.jsonl`` beside the trace store, and a rerun after a crash resumes from them.
 
 Annotated programs (``gold``) are verified like any other, stored with origin ``gold``, fitted on
