@@ -32,9 +32,10 @@ from nesy.budget import Budget
 from nesy.errors import NesyError
 from nesy.executor import Executor, Job
 from nesy.learn.metrics import RoundMetrics, round_metrics
-from nesy.learn.self_repair import RefusedPrograms, can_repair
+from nesy.learn.self_repair import RefusedPrograms
 from nesy.learn.task import Item, Task
 from nesy.progress import NullProgress, Progress
+from nesy.proposer.protocol import Repairer
 from nesy.traces import Origin, Trace, TraceStore
 from nesy.verdict import Status, Verdict
 
@@ -181,10 +182,10 @@ class SelfTrainer:
         return verdicts
 
     def _sample(
-        self, pool: list[Item], round_: int, traces: list, refused: RefusedPrograms
+        self, pool: list[Item], round_: int, traces: list, refused: RefusedPrograms | None
     ) -> tuple[int, int, int, int, int, Counter]:
-        """Propose and verify (noting ``refused`` programs); returns (top1_ok, any_ok, sampled,
-        verified, distinct_sampled, statuses)."""
+        """Propose and verify (noting ``refused`` programs, when self-repair collects them); returns
+        (top1_ok, any_ok, sampled, verified, distinct_sampled, statuses)."""
         advance = self.progress.task(f"round {round_}: propose + verify", total=len(pool))
         top1 = any_ok = sampled = verified = 0
         statuses: Counter = Counter()
@@ -208,7 +209,8 @@ class SelfTrainer:
                         continue
                     sampled += 1
                     statuses[verdict.status.value] += 1
-                    refused.note(item, program, verdict)
+                    if refused is not None:
+                        refused.note(item, program, verdict)
                     distinct.add(program)
                     if self._record(item, program, verdict, Origin.SAMPLED, round_, traces):
                         verified += 1
@@ -219,13 +221,19 @@ class SelfTrainer:
             raise failure
         return top1, any_ok, sampled, verified, len(distinct), statuses
 
-    def _repair(self, refused: RefusedPrograms, round_: int, traces: list) -> int:
-        """Self-repair: items that nothing verified get a second attempt from the solver's messages."""
-        attempts = refused.unsolved(self.verified)
-        if not self.config.self_repair or not attempts:
-            return 0
-        if not can_repair(self.proposer):
+    def _refused(self) -> RefusedPrograms | None:
+        """Where a round notes refused programs: only with ``self_repair`` and a proposer that can repair."""
+        if not self.config.self_repair:
+            return None
+        if not isinstance(self.proposer, Repairer):
             log.info("self-repair skipped: %s has no repair()", type(self.proposer).__name__)
+            return None
+        return RefusedPrograms()
+
+    def _repair(self, refused: RefusedPrograms | None, round_: int, traces: list) -> int:
+        """Self-repair: items that nothing verified get a second attempt from the solver's messages."""
+        attempts = refused.unsolved(self.verified) if refused is not None else []
+        if not attempts:
             return 0
         proposals = self.proposer.repair([attempt for _, attempt in attempts], self.config.k)
         flat = [(item, c.program) for (item, _), candidates in zip(attempts, proposals) for c in candidates]
@@ -292,7 +300,7 @@ class SelfTrainer:
             pool = self.curriculum[: max(1, min(n, math.ceil(n * self.config.start_fraction * 2**round_)))]
             traces: list[Trace] = []
             try:
-                refused = RefusedPrograms()
+                refused = self._refused()
                 top1, any_ok, sampled, verified, distinct, statuses = self._sample(pool, round_, traces, refused)
                 repaired = self._repair(refused, round_, traces)
                 abduced = self._abduce(pool, round_, traces)

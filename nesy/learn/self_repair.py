@@ -7,7 +7,7 @@ answer). Items that no candidate verified get a second attempt: the proposer's `
 :class:`~nesy.proposer.protocol.Repairer`; :class:`~nesy.proposer.http_proposer.HTTPProposer` has
 one) is shown each refused program with its message, and what it writes back is verified like
 any sample. Turned on by ``LoopConfig(self_repair=True)``; proposers without ``repair`` are
-skipped with one log line.
+skipped (a log line each round).
 
 Example:
     >>> from nesy.learn.task import Item
@@ -33,11 +33,6 @@ from nesy.verdict import Status, Verdict
 
 #: Statuses whose message is about the program itself (it did not run to a value).
 REPAIRABLE = frozenset({Status.REJECTED, Status.ERROR, Status.TIMEOUT, Status.MEMOUT})
-
-
-def can_repair(proposer: Any) -> bool:
-    """Whether ``proposer`` offers ``repair(attempts, k)``."""
-    return callable(getattr(proposer, "repair", None))
 
 
 @dataclass

@@ -121,9 +121,9 @@ def connect(path: Path, *, create: bool, synchronous: str = "NORMAL", busy_timeo
 def _journal_mode_wal(conn: sqlite3.Connection, busy_timeout: float) -> str:
     """Switch to (or confirm) WAL mode; the journal mode is what the switch returned.
 
-    The switch takes an exclusive lock for which SQLite does not always call the busy handler (it
-    can fail at once with "database is locked" while another process creates the store), so it is
-    retried until ``busy_timeout`` has passed.
+    While another connection holds a write lock on a store still in rollback-journal mode (another
+    process creating it, say), SQLite refuses the switch at once with "database is locked",
+    without calling the busy handler, so it is retried until ``busy_timeout`` has passed.
     """
     deadline = time.monotonic() + busy_timeout
     while True:

@@ -440,3 +440,30 @@ def test_self_repair_gives_refused_programs_back_with_the_solvers_message(tmp_pa
     with TraceStore.for_run(tmp_path) as store:
         origins = {t.origin.value for t in store.query(verified_only=True) if t.verdict.status is Status.OK}
     assert origins == {"repaired"}
+
+
+def test_self_repair_skips_a_proposer_without_repair(tmp_path, caplog):
+    server = FixesWhenTold()
+
+    class ProposeOnly:  # the proposer protocol without the optional repair()
+        def __init__(self, inner):
+            self.inner = inner
+
+        def propose(self, inputs, k, **options):
+            return self.inner.propose(inputs, k, **options)
+
+        def fit(self, pairs, **options):
+            return self.inner.fit(pairs, **options)
+
+    try:
+        task = Task.from_pairs("colours", list(COLOURS.items()), sequence_solver())
+        config = LoopConfig(rounds=1, k=2, start_fraction=1.0, self_repair=True)
+        with LocalExecutor(workers=1) as pool, caplog.at_level(logging.INFO, logger="nesy.learn.loop"):
+            trainer = SelfTrainer(task, ProposeOnly(fast(server.url)), pool, tmp_path, config=config)
+            result = trainer.run()
+            trainer.close()
+    finally:
+        server.stop()
+    (round_,) = result.rounds
+    assert round_.statuses == {"rejected": 4} and round_.repaired == 0 and len(server.bodies) == 1
+    assert "self-repair skipped: ProposeOnly has no repair()" in caplog.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import sqlite3
+import threading
 
 import pytest
 
@@ -231,3 +232,21 @@ def test_one_store_shared_by_threads(store):
         thread.join()
     assert wrong == []
     assert len(store) == 400 and store.stats()["cached_verdicts"] == 400
+
+
+def test_opening_waits_for_a_writer_of_a_store_not_yet_in_wal_mode(tmp_path):
+    # SQLite refuses the switch to WAL at once, without its busy handler, while another connection
+    # holds a write lock on a rollback-journal file (as while another process creates the store)
+    path = tmp_path / FILENAME
+    TraceStore(path).close()
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA journal_mode = DELETE")
+    holder.execute("BEGIN IMMEDIATE")
+    timer = threading.Timer(0.3, holder.execute, ("COMMIT",))
+    timer.start()
+    try:
+        with TraceStore(path, busy_timeout=10) as store:  # waits for the writer instead of failing
+            assert len(store) == 0
+    finally:
+        timer.join()
+        holder.close()
