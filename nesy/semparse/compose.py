@@ -123,7 +123,10 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
     Questions with at most ``config.compose_constants`` lexicon words are searched, at most
     ``config.compose_searched`` of them: first those the grammar so far does not read right
     (``verified[i]`` false: no parse gave the answer), then the others, and among each those
-    answered yes/no first (a verified parse of a yes/no question may be a coincidence).
+    answered yes/no first (a verified parse of a yes/no question may be a coincidence). With
+    ``config.compose_split_slack`` each is searched a second time with ``distinct_splits`` (a
+    reading whose sub-program has the value of another call structure on this world is still
+    built) and what that finds is added.
     """
     types = {name: str(c.type) for name, c in dsl.constants.items()}
     returns = {name: str(p.return_type) for name, p in dsl.primitives.items()}
@@ -143,11 +146,13 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
         if not atoms:
             continue
         searched += 1
-        found = consistent_programs(
-            dsl, ex.answer, max_size=config.compose_size, constants=[lexical[p][0] for p in positions], bind=ex.bind,  # type: ignore[index]
-            ordered=True, every=True, max_found=config.max_candidates, slack=config.slack, answer_type=ex.answer_type, atoms=atoms,
-            **config.limits(),
-        )
+        search = {"max_size": config.compose_size, "constants": [lexical[p][0] for p in positions], "bind": ex.bind,  # type: ignore[index]
+                  "ordered": True, "every": True, "max_found": config.max_candidates, "answer_type": ex.answer_type, "atoms": atoms}
+        found = consistent_programs(dsl, ex.answer, slack=config.slack, **search, **config.limits())
+        if config.compose_split_slack is not None:
+            texts = {f.program for f in found}
+            found += [f for f in consistent_programs(dsl, ex.answer, slack=config.compose_split_slack, distinct_splits=True, **search,
+                                                     **config.limits()) if f.program not in texts]
         candidates[i] = readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle), types, returns,
                                  config.wrappers)
         if n % 500 == 0:

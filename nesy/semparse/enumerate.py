@@ -104,6 +104,7 @@ class _State:
     slots: tuple[int, ...] = ()
     fills: tuple[str, ...] = ()  #: the constants standing in wildcard positions (part of the state)
     seen_on: tuple[Any, ...] = ()  #: the values on the probe worlds (part of the state; ``_FAILED`` where undefined)
+    shape: tuple = ()  #: with ``distinct_splits``: the calls on its span down to where its constants split (part of the state)
 
 
 class _Failed:
@@ -144,6 +145,7 @@ def consistent_programs(
     answer_type: str | None = None,
     probes: Sequence[Callable[[], ContextManager[Any]]] = (),
     atoms: Sequence[Atom] = (),
+    distinct_splits: bool = False,
 ) -> list[Found]:
     """Smallest programs whose value is ``answer`` (one per set of constants used).
 
@@ -177,6 +179,13 @@ def consistent_programs(
             are both kept; the answer is still wanted on the question's world only.
         atoms: With ``constants``: sub-programs offered as single pieces (:class:`Atom`), kept
             before anything built from the constants, so an equal value built again is not kept.
+        distinct_splits: With ``constants``: also tell states apart by their *shape*, the calls
+            on their span down to where its constants split, and that split (which run of
+            constants each argument there covers). On one world
+            many programs share a value by coincidence (``unique(union(A, B))`` and
+            ``unique(filter_size(intersect(...), small))`` both the one object asked about); plain
+            observational equivalence builds only the first, so the reading that other questions
+            share may never be built. It costs more states: use it with a small ``slack``.
 
     Returns:
         Programs in order of size (with ``constants`` given: only those that use all of them).
@@ -192,6 +201,7 @@ def consistent_programs(
     full = (1 << len(required)) - 1 if required is not None else None
 
     splits: set[Any] = set()
+    atom_keys: set[Any] = set()  #: with ``distinct_splits``: a phrase's value over its span is not built again
     masks = required is not None
     check_order = ordered and masks
     wildcards = masks and None in required  # type: ignore[operator]
@@ -253,6 +263,7 @@ def consistent_programs(
                 used = ((1 << (atom.last + 1)) - 1) ^ ((1 << atom.first) - 1)
                 seen_on = atom.seen_on if probes else ()
                 keep(_State(atom.program, atom.type, atom.value, used, atom.size, atom.constants, atom.slots, seen_on=seen_on))
+                atom_keys.add((atom.type, used, _key(atom.value), (), tuple(_key(v) for v in seen_on)))
         for size in range(1, max_size + 1):
             if slack is not None and found and size > found[0].size + slack:
                 break
@@ -274,6 +285,11 @@ def consistent_programs(
                     fills = tuple(sorted(f for a in args for f in a.fills)) if wildcards else ()
                     seen_on = elsewhere(primitive, args) if probes else ()
                     key = (returns, used, _key(value), fills, tuple(_key(v) for v in seen_on) if probes else ())
+                    shape: tuple = ()
+                    if distinct_splits and key not in atom_keys:
+                        same = [a for a in args if a.used == used]
+                        shape = (name, *same[0].shape) if len(same) == 1 and same[0].shape else (name, tuple(a.used for a in args))
+                        key = (*key, shape)
                     if key in seen:
                         if every and len(found) < max_found and wanted and _same_answer(value, answer) and (full is None or used == full):
                             split = (name, tuple((a.text.split("(", 1)[0], a.used) for a in args))
@@ -286,7 +302,7 @@ def consistent_programs(
                         splits.add((name, tuple((a.text.split("(", 1)[0], a.used) for a in args)))
                     seen.add(key)
                     state = _State(f"{name}({', '.join(a.text for a in args)})", returns, value, used, size,
-                                   tuple(n for a in args for n in a.constants), tuple(k for a in args for k in a.slots), fills, seen_on)
+                                   tuple(n for a in args for n in a.constants), tuple(k for a in args for k in a.slots), fills, seen_on, shape)
                     by_size[size][returns].append(state)
                     if wanted and _same_answer(value, answer) and (full is None or used == full):
                         found.append(Found(state.text, state.constants, size, state.slots))

@@ -99,3 +99,17 @@ def test_an_answer_type_refuses_values_of_another_type():
     typed = consistent_programs(clevr_dsl(), n, max_size=6, bind=lambda: bound_scene(scene), answer_type="int")
     assert any(f.program.startswith("unique") for f in untyped)
     assert typed and not any(f.program.startswith("unique") for f in typed)
+
+
+def test_distinct_splits_keep_a_call_structure_that_a_coincidence_of_values_would_drop():
+    dsl = DSL("ints")
+    dsl.primitive("add", ["int", "int"], "int", lambda a, b: a + b)
+    dsl.primitive("mul", ["int", "int"], "int", lambda a, b: a * b)
+    dsl.primitive("inc", ["int"], "int", lambda a: a + 1)
+    dsl.constant("two", "int", 2)
+    # add(two, two) and mul(two, two) are both 4 here: one state, so only one of them reaches inc()
+    plain = [f.program for f in consistent_programs(dsl, 5, max_size=4, constants=["two", "two"], ordered=True, every=True)]
+    assert "inc(add(two, two))" in plain and "inc(mul(two, two))" not in plain
+    split = [f.program for f in consistent_programs(dsl, 5, max_size=4, constants=["two", "two"], ordered=True, every=True,
+                                                    distinct_splits=True)]
+    assert {"inc(add(two, two))", "inc(mul(two, two))"} <= set(split)
