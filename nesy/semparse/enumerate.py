@@ -181,11 +181,11 @@ def consistent_programs(
             before anything built from the constants, so an equal value built again is not kept.
         distinct_splits: With ``constants``: also tell states apart by their *shape*, the calls
             on their span down to where its constants split, and that split (which run of
-            constants each argument there covers). On one world
-            many programs share a value by coincidence (``unique(union(A, B))`` and
-            ``unique(filter_size(intersect(...), small))`` both the one object asked about); plain
-            observational equivalence builds only the first, so the reading that other questions
-            share may never be built. It costs more states: use it with a small ``slack``.
+            constants each argument there covers). On one world many programs share a value by
+            coincidence (``unique(union(A, B))`` and ``unique(filter_size(intersect(...), small))``
+            both the one object asked about); plain observational equivalence builds only the
+            first, so the reading that other questions share may never be built. It costs more
+            states: use it with a small ``slack``.
 
     Returns:
         Programs in order of size (with ``constants`` given: only those that use all of them).
