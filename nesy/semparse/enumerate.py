@@ -210,8 +210,11 @@ def consistent_programs(
         return (answer_type is None or state.type == answer_type) and _same_answer(state.value, answer) and (
             full is None or state.used == full)
 
+    def state_key(state: _State) -> tuple:
+        return (state.type, state.used, _key(state.value), state.fills, tuple(_key(v) for v in state.seen_on))
+
     def keep(state: _State, split: Any = None) -> None:
-        key = (state.type, state.used, _key(state.value), state.fills, tuple(_key(v) for v in state.seen_on))
+        key = state_key(state)
         if ordered and full is not None and not _contiguous(state.used):
             return
         if key in seen:
@@ -262,8 +265,9 @@ def consistent_programs(
             for atom in atoms:
                 used = ((1 << (atom.last + 1)) - 1) ^ ((1 << atom.first) - 1)
                 seen_on = atom.seen_on if probes else ()
-                keep(_State(atom.program, atom.type, atom.value, used, atom.size, atom.constants, atom.slots, seen_on=seen_on))
-                atom_keys.add((atom.type, used, _key(atom.value), (), tuple(_key(v) for v in seen_on)))
+                state = _State(atom.program, atom.type, atom.value, used, atom.size, atom.constants, atom.slots, seen_on=seen_on)
+                keep(state)
+                atom_keys.add(state_key(state))
         for size in range(1, max_size + 1):
             if slack is not None and found and size > found[0].size + slack:
                 break
