@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Callable, ContextManager, Sequence
 
 from nesy.solvers.dsl.language import DSL
 
+from .blind import blind_calls
 from .enumerate import _FAILED, Atom, consistent_programs
 from .grammar import ROOT, Rule, readings
 from .idle import working_programs
@@ -131,6 +132,7 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
     types = {name: str(c.type) for name, c in dsl.constants.items()}
     returns = {name: str(p.return_type) for name, p in dsl.primitives.items()}
     candidates: list[list[list[Rule]]] = [[] for _ in examples]
+    blind = blind_calls(dsl, examples, config)
     order = []
     for i, ex in enumerate(examples):
         lexical = parser.lexical(ex.tokens)
@@ -153,7 +155,7 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
             texts = {f.program for f in found}
             found += [f for f in consistent_programs(dsl, ex.answer, slack=config.compose_split_slack, distinct_splits=True, **search,
                                                      **config.limits()) if f.program not in texts]
-        candidates[i] = readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle), types, returns,
+        candidates[i] = readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle, blind), types, returns,
                                  config.wrappers)
         if n % 500 == 0:
             report("compose", n, min(len(order), config.compose_searched))

@@ -30,6 +30,7 @@ from typing import Any, Callable, ContextManager, Iterable
 
 from nesy.solvers.dsl.language import DSL
 
+from .blind import BlindCalls
 from .enumerate import Found
 from .tree import CALL, CONST, Tree, evaluate, from_found
 
@@ -70,10 +71,15 @@ def _same(a: Any, b: Any) -> bool:
     return a is not _UNDEFINED and type(a) is type(b) and a == b
 
 
-def working_programs(dsl: DSL, found: Iterable[Found], bind: Callable[[], ContextManager[Any]], drop_idle: bool = True) -> list[Tree]:
-    """The search results as trees, less those with idle words (:func:`idle_words`) on the bound world."""
+def working_programs(dsl: DSL, found: Iterable[Found], bind: Callable[[], ContextManager[Any]], drop_idle: bool = True,
+                     blind: BlindCalls | None = None) -> list[Tree]:
+    """The search results as trees, less those with idle words (:func:`idle_words`) on the bound
+    world, and with ``blind``, less those with a call blind to its world
+    (:meth:`~nesy.semparse.blind.BlindCalls.blind`)."""
     trees = [from_found(f) for f in found]
-    if not drop_idle:
-        return trees
-    with bind():
-        return [t for t in trees if not idle_words(dsl, t)]
+    if drop_idle:
+        with bind():
+            trees = [t for t in trees if not idle_words(dsl, t)]
+    if blind is not None:
+        trees = [t for t in trees if not blind.blind(t)]
+    return trees

@@ -72,6 +72,7 @@ from typing import Any, Callable, ContextManager, Sequence
 from nesy.errors import NesyError
 from nesy.solvers.dsl.language import DSL
 
+from .blind import blind_calls
 from .compose import compose_step
 from .enumerate import _same_answer, consistent_programs
 from .agreement import Consistency, choose, confirmed
@@ -170,6 +171,10 @@ class LearnConfig:
             with it (``tops`` of :class:`~nesy.semparse.agreement.Consistency`).
         drop_idle: Steps 2 and 5 leave out candidates in which some words change nothing
             (:func:`~nesy.semparse.idle.idle_words`: ``union(scene(), X)`` soaking up ``X``'s words).
+        blind_probes: Steps 2 and 5 leave out candidates with a call blind to its world, judged on
+            this many other questions' worlds (:class:`~nesy.semparse.blind.BlindCalls`: the metal
+            things among the rubber things are none on every world; 0: not checked).
+        blind_min_defined: Fewest of those worlds on which a call must be defined to be judged.
         loose_confirm: With ``confirm``: a question that has candidates made of confirmed parts also
             keeps those whose other parts match a confirmed part up to its connecting words
             (``loose`` of :func:`~nesy.semparse.agreement.confirmed`).
@@ -213,6 +218,8 @@ class LearnConfig:
     tops: bool = True
     drop_idle: bool = True
     loose_confirm: bool = True
+    blind_probes: int = 0
+    blind_min_defined: int = 8
 
     def limits(self, divide: int = 1) -> dict[str, Any]:
         """One search's budget as keyword arguments of :func:`~nesy.semparse.enumerate.consistent_programs`:
@@ -362,6 +369,7 @@ def candidate_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, conf
     returns = {name: str(p.return_type) for name, p in dsl.primitives.items()}
     parser = SemanticParser(lexicon, types, {}, k=config.k)
     worlds = [ex.bind for ex in probe_examples(examples, config.probe_worlds)] if config.probe_worlds else []
+    blind = blind_calls(dsl, examples, config)
     candidates: list[list[list[Rule]]] = [[] for _ in examples]
     searched = 0
     for i, ex in enumerate(examples):
@@ -376,7 +384,7 @@ def candidate_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, conf
             **config.limits(),
             probes=[w for w in worlds if w is not ex.bind],
         )
-        candidates[i] = readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle), types, returns,
+        candidates[i] = readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle, blind), types, returns,
                                  config.wrappers)
         if i % 500 == 0:
             report("search", i, len(examples))
