@@ -47,7 +47,7 @@ from .lexicon_search import probe_examples
 from .tree import CALL, CONST, Tree, to_text
 
 if TYPE_CHECKING:
-    from .learner import Example, LearnConfig
+    from .learn_config import Example, LearnConfig
 
 _UNDEFINED = object()
 

@@ -50,7 +50,8 @@ from .parser import _Chart
 from .tree import constants_of, evaluate, to_text
 
 if TYPE_CHECKING:
-    from .learner import Example, LearnConfig, SemanticParser
+    from .learn_config import Example, LearnConfig
+    from .semantic_parser import SemanticParser
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from .lexicon import Lexicon, learn_lexicon
 from .tree import evaluate, from_found
 
 if TYPE_CHECKING:
-    from .learner import Example, LearnConfig
+    from .learn_config import Example, LearnConfig
 
 log = logging.getLogger(__name__)
 

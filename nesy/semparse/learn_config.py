@@ -1,0 +1,165 @@
+"""The learner's inputs and settings: one training question (:class:`Example`) and :class:`LearnConfig`.
+
+Example:
+    >>> LearnConfig().compose_searched
+    4000
+    >>> LearnConfig(k=0)
+    Traceback (most recent call last):
+    ...
+    nesy.errors.NesyError: LearnConfig: sizes and counts must be >= 1
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, ContextManager
+
+from nesy.errors import NesyError
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training question.
+
+    Attributes:
+        tokens: Its words.
+        answer: The answer (compared with ``==`` and the same Python type).
+        bind: Called around in-process runs to make the question's world visible to the DSL.
+        answer_type: The DSL type of the answer, if the caller knows it (a count ``2`` is an
+            ``int``, not an object that happens to have index 2); None accepts any type.
+    """
+
+    tokens: tuple[str, ...]
+    answer: Any
+    bind: Callable[[], ContextManager[Any]]
+    answer_type: str | None = None
+
+
+@dataclass(frozen=True)
+class LearnConfig:
+    """Search and EM settings.
+
+    Attributes:
+        lexicon_examples: Shortest questions used to learn the lexicon.
+        lexicon_max_size: Largest program searched for them.
+        lexicon_yes_no: Whether questions with a yes/no (``bool``) answer count for the lexicon
+            (one bit each: most small programs give the same yes or no by coincidence).
+        probes: Other worlds on which a lexicon candidate program is also run: one whose value is
+            the answer on every one of them (``equal(red, red)``, ``red`` for "what color...")
+            does not read its world and explains nothing. A program is undefined on many worlds
+            (``unique`` of "the blue cube"), so these are many.
+        extend_probes: Probe worlds of the search for words of missing constants (a wildcard
+            fill must read its world on one of them). Fewer than ``probes``: with 64 the fills of
+            coincidences also pass, and at hops 10k "behind" was no longer learned.
+        extend_examples: Questions used to find words for constants the lexicon lacks.
+        extend_known: Most lexicon words such a question may have.
+        extend_max_size: Largest program searched for them.
+        extend_rounds: Rounds of that search (each round's words open longer questions to the next).
+        familiar_share: A word in at least this share of the lexicon questions (relative to the most
+            common word) is familiar: a question searched for new constants needs an unfamiliar word.
+        max_constants: Questions with more lexicon words are not searched (only parsed, step 4).
+        max_searched: Most questions searched in step 2 (the first eligible ones; the rest are only parsed).
+        max_size: Largest program searched in step 2.
+        search_steps: Budget of one question's search, in calls run
+            (``max_steps`` of :func:`~nesy.semparse.enumerate.consistent_programs`): the same on any
+            machine, so what is learned does not depend on its speed or load.
+        search_seconds: Wall-clock safety cap of one search (logged when hit; far above what
+            ``search_steps`` takes, it only bounds a pathological search).
+        max_candidates: Most candidate programs kept per question.
+        slack: Candidates may be this many nodes larger than the smallest consistent program.
+        em_iterations: Hard-EM iterations in step 3.
+        rounds: Parse-and-verify rounds in step 4.
+        k: Parses tried per question in step 4 (and kept per chart cell).
+        selection: How step 3 keeps one candidate per question and step 4 one verified parse:
+            ``consistency`` (rules scored by the share of questions they explain, see
+            :mod:`~nesy.semparse.agreement`) or ``frequency`` (hard EM over rule counts, first verified parse).
+        frequency: With ``consistency``: weight of the rules' relative frequency beside their consistency.
+        match_roots: With ``consistency``: a rule's frame counts as applicable to every question it
+            matches (:func:`~nesy.semparse.agreement.matches`), not only to those with a candidate of that frame.
+        confirm: With ``consistency``: yes/no questions keep only candidates whose parts below the
+            root were read in other questions' kept readings (:func:`~nesy.semparse.agreement.confirmed`).
+        prior: With ``consistency``: pseudo-count of a rule's share (:class:`~nesy.semparse.agreement.Consistency`).
+        base: With ``consistency``: the share a rule is taken to explain before it is seen.
+        probe_worlds: Other questions' worlds on which step 2's search also runs each program, so
+            that programs equal on the question's world by coincidence stay apart (0: none).
+        compose: Whether step 5 runs: candidates searched over the phrases the grammar reads
+            (:mod:`~nesy.semparse.compose`), then steps 3 and 4 again with them.
+        compose_constants: Most lexicon words of a question searched in step 5.
+        compose_searched: Most questions searched in step 5.
+        compose_size: Largest program searched in step 5 (a phrase counts as one node).
+        compose_per_span: Phrase readings offered per span and type (distinct values, best first).
+        compose_split_slack: Step 5 also searches each question with ``distinct_splits`` (states
+            with another call structure are kept even when their values coincide on the question's
+            world, see :func:`~nesy.semparse.enumerate.consistent_programs`) and this ``slack``, and
+            adds what it finds (None: not). At CLEVR iid 10k the true reading of a "both ... and ..."
+            question was among the candidates of 639 training questions instead of 328 (a
+            diagnostic count), for about 2.4 times the compose time.
+        retype: The learned parser's cost of filling a hole with another label of its type
+            (:class:`~nesy.semparse.parser.ChartParser`; None: only when nothing else parses).
+        wrappers: Read calls without constants of their own around a description as rules of
+            their own (``wrappers`` of :func:`~nesy.semparse.grammar.extract`).
+        tops: With ``consistency``: the wrappers right below a whole question's rule are scored
+            with it (``tops`` of :class:`~nesy.semparse.agreement.Consistency`).
+        drop_idle: Steps 2 and 5 leave out candidates in which some words change nothing
+            (:func:`~nesy.semparse.idle.idle_words`: ``union(scene(), X)`` soaking up ``X``'s words).
+        blind_probes: Steps 2 and 5 leave out candidates with a call blind to its world, judged on
+            this many other questions' worlds (:class:`~nesy.semparse.blind.BlindCalls`: the metal
+            things among the rubber things are none on every world; 0: not checked).
+        blind_min_defined: Fewest of those worlds on which a call must be defined to be judged.
+        loose_confirm: With ``confirm``: a question that has candidates made of confirmed parts also
+            keeps those whose other parts match a confirmed part up to its connecting words
+            (``loose`` of :func:`~nesy.semparse.agreement.confirmed`).
+    """
+
+    lexicon_examples: int = 1000
+    lexicon_max_size: int = 8
+    lexicon_yes_no: bool = False
+    probes: int = 64
+    extend_probes: int = 16
+    extend_examples: int = 250
+    extend_known: int = 4
+    extend_max_size: int = 10
+    extend_rounds: int = 3
+    familiar_share: float = 0.05
+    max_constants: int = 6
+    max_searched: int = 4000
+    max_size: int = 24
+    search_steps: int = 500_000
+    search_seconds: float = 60.0
+    max_candidates: int = 300
+    slack: int = 6
+    em_iterations: int = 5
+    rounds: int = 2
+    k: int = 4
+    selection: str = "consistency"
+    frequency: float = 0.0
+    match_roots: bool = False
+    confirm: bool = True
+    prior: float = 1.0
+    base: float = 0.5
+    probe_worlds: int = 0
+    compose: bool = True
+    compose_constants: int = 14
+    compose_searched: int = 4000
+    compose_size: int = 14
+    compose_per_span: int = 1
+    compose_split_slack: int | None = 2
+    retype: float | None = None
+    wrappers: bool = True
+    tops: bool = True
+    drop_idle: bool = True
+    loose_confirm: bool = True
+    blind_probes: int = 0
+    blind_min_defined: int = 8
+
+    def limits(self, divide: int = 1) -> dict[str, Any]:
+        """One search's budget as keyword arguments of :func:`~nesy.semparse.enumerate.consistent_programs`:
+        ``search_steps`` calls (divided by ``divide``) and the wall-clock safety cap, starting now."""
+        return {"max_steps": self.search_steps // divide, "deadline": time.monotonic() + self.search_seconds / divide}
+
+    def __post_init__(self) -> None:
+        if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k) < 1:
+            raise NesyError("LearnConfig: sizes and counts must be >= 1")
+        if self.selection not in ("consistency", "frequency"):
+            raise NesyError(f"LearnConfig: selection must be 'consistency' or 'frequency', got {self.selection!r}")

@@ -1,0 +1,82 @@
+"""The learned parser: a lexicon and a grammar of counted rules, read with a chart parser.
+
+Example:
+    >>> from nesy.semparse.grammar import Rule
+    >>> from nesy.semparse.lexicon import Lexicon
+    >>> from nesy.semparse.tree import HOLE, SLOT, Tree
+    >>> word = Rule("n", ("<int>",), Tree(kind=SLOT, index=0))
+    >>> double = Rule("^", ("twice", "[n]"), Tree("add", (Tree(kind=HOLE, index=0), Tree(kind=HOLE, index=0))))
+    >>> parser = SemanticParser(Lexicon({"two": "two"}), {"two": "int"}, {word: 1.0, double: 1.0})
+    >>> parser.program(("twice", "two"))
+    'add(two, two)'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from .grammar import Rule
+from .lexicon import Lexicon
+from .parser import ChartParser
+from .tree import Tree, to_text
+
+
+@dataclass
+class SemanticParser:
+    """A learned lexicon and grammar.
+
+    Attributes:
+        lexicon: Word -> constant.
+        constant_types: Constant -> DSL type.
+        counts: Rule counts (the grammar).
+        k: Parses kept per chart cell.
+        relaxed: Whether :meth:`parse` retries unparsed questions with the chart's relaxations.
+        retype: The chart's cost of filling a hole with another label of its type (None: only when relaxed).
+    """
+
+    lexicon: Lexicon
+    constant_types: dict[str, str]
+    counts: dict[Rule, float]
+    k: int = 4
+    relaxed: bool = True
+    retype: float | None = None
+    _chart: ChartParser | None = field(default=None, repr=False)
+    _relaxed: ChartParser | None = field(default=None, repr=False)
+
+    @property
+    def chart(self) -> ChartParser:
+        """The chart parser over :attr:`counts` (built once)."""
+        if self._chart is None:
+            self._chart = ChartParser(self.counts, k=self.k, retype=self.retype)
+        return self._chart
+
+    def lexical(self, tokens: Sequence[str]) -> list["tuple[str, str] | None"]:
+        """For each word: (constant, type) if it is a lexicon word, else None."""
+        out: list[tuple[str, str] | None] = []
+        for w in tokens:
+            c = self.lexicon.entries.get(w)
+            out.append((c, self.constant_types[c]) if c is not None else None)
+        return out
+
+    def parses(self, tokens: Sequence[str]):
+        """The k best parses (:class:`~nesy.semparse.parser.Parse`), best first."""
+        return self.chart.parse(tokens, self.lexical(tokens))
+
+    def parse(self, tokens: Sequence[str]) -> Tree | None:
+        """The best program tree, or None when the question does not parse.
+
+        A question that does not parse with the rules as learned is parsed again with the
+        chart's relaxations (another label of the hole's type, a few left-out function words).
+        """
+        found = self.parses(tokens)
+        if not found and self.relaxed:
+            if self._relaxed is None:
+                self._relaxed = ChartParser(self.counts, k=self.k, backoff=8.0, skip=3, retype=self.retype)
+            found = self._relaxed.parse(tokens, self.lexical(tokens))
+        return found[0].program if found else None
+
+    def program(self, tokens: Sequence[str]) -> str | None:
+        """The best program in call syntax, or None."""
+        tree = self.parse(tokens)
+        return to_text(tree) if tree is not None else None
