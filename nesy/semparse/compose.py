@@ -154,7 +154,8 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
         found = consistent_programs(dsl, ex.answer, slack=config.slack, **search, **config.limits())
         if config.compose_split_slack is not None:
             texts = {f.program for f in found}
-            found += [f for f in consistent_programs(dsl, ex.answer, slack=config.compose_split_slack, distinct_splits=True, **search,
+            found += [f for f in consistent_programs(dsl, ex.answer, slack=config.compose_split_slack, distinct_splits=True,
+                                                     split_heads=config.compose_split_heads, **search,
                                                      **config.limits()) if f.program not in texts]
         candidates[i] = readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle, blind), types, returns,
                                  config.wrappers)

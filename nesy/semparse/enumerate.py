@@ -146,6 +146,7 @@ def consistent_programs(
     probes: Sequence[Callable[[], ContextManager[Any]]] = (),
     atoms: Sequence[Atom] = (),
     distinct_splits: bool = False,
+    split_heads: bool = False,
 ) -> list[Found]:
     """Smallest programs whose value is ``answer`` (one per set of constants used).
 
@@ -186,6 +187,9 @@ def consistent_programs(
             both the one object asked about); plain observational equivalence builds only the
             first, so the reading that other questions share may never be built. It costs more
             states: use it with a small ``slack``.
+        split_heads: With ``distinct_splits``: the split also names the call that heads each of
+            its arguments, so the set ``filter_material(same_shape(unique(A)), metal)`` stays apart
+            from ``filter_material(A, metal)`` where both are empty.
 
     Returns:
         Programs in order of size (with ``constants`` given: only those that use all of them).
@@ -292,7 +296,8 @@ def consistent_programs(
                     shape: tuple = ()
                     if distinct_splits and key not in atom_keys:
                         same = [a for a in args if a.used == used]
-                        shape = (name, *same[0].shape) if len(same) == 1 and same[0].shape else (name, tuple(a.used for a in args))
+                        split_at = tuple((a.used, a.text.split("(", 1)[0]) if split_heads else a.used for a in args)
+                        shape = (name, *same[0].shape) if len(same) == 1 and same[0].shape else (name, split_at)
                         key = (*key, shape)
                     if key in seen:
                         if every and len(found) < max_found and wanted and _same_answer(value, answer) and (full is None or used == full):

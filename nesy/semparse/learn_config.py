@@ -95,6 +95,8 @@ class LearnConfig:
             adds what it finds (None: not). At CLEVR iid 10k the true reading of a "both ... and ..."
             question was among the candidates of 639 training questions instead of 328 (a
             diagnostic count), for about 2.4 times the compose time.
+        compose_split_heads: That second search also tells states apart by the call heading each
+            argument at their split (``split_heads``).
         retype: The learned parser's cost of filling a hole with another label of its type
             (:class:`~nesy.semparse.parser.ChartParser`; None: only when nothing else parses).
         wrappers: Read calls without constants of their own around a description as rules of
@@ -145,6 +147,7 @@ class LearnConfig:
     compose_size: int = 14
     compose_per_span: int = 1
     compose_split_slack: int | None = 2
+    compose_split_heads: bool = False
     retype: float | None = None
     wrappers: bool = True
     tops: bool = True

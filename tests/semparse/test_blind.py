@@ -92,3 +92,14 @@ def test_the_learner_drops_the_contradiction_that_answers_none_and_keeps_the_rea
     assert set(after) < set(before)
     reading = "count(filter_size(same_color(unique(filter_size(scene(), big))), small))"  # (a coincidence of
     assert not BlindCalls(dsl, _probes()).blind(_tree(dsl, reading))  # values hides it from this search)
+
+
+def test_with_split_heads_the_reading_hidden_by_the_contradiction_is_found_and_alone_kept():
+    dsl = _dsl()
+    here = [("big", "red", 0), ("small", "green", 1), ("small", "blue", 2)]
+    found = consistent_programs(dsl, 0, max_size=8, constants=["small", "big"], bind=lambda: world(here), every=True,
+                                max_found=50, answer_type="int", slack=3, distinct_splits=True, split_heads=True)
+    kept = [to_text(t) for t in working_programs(dsl, found, lambda: world(here), blind=BlindCalls(dsl, _probes()))]
+    assert "count(filter_size(same_color(unique(filter_size(scene(), big))), small))" in kept
+    assert "count(filter_size(filter_size(scene(), big), small))" in [f.program for f in found]
+    assert "count(filter_size(filter_size(scene(), big), small))" not in kept
