@@ -9,10 +9,12 @@ constant, and the learner would keep it for a phrase ("other metal things that h
 shape as the rubber thing") whose true reading it then never learns. :class:`BlindCalls`
 finds these parts by running every call of a candidate on other worlds (probes).
 
-A call is *blind* when, over the probe worlds on which it is defined (at least ``min_defined``
-of them), its value never changes while the value of one of its call arguments does. A call
-defined on few worlds (``unique`` of a long description) is never judged on a handful of them.
-Without worlds that differ nothing is blind.
+A call is *blind* when it reads words (a constant stands below it), and over the probe worlds on
+which it is defined (at least ``min_defined`` of them) its value never changes while the value of
+one of its call arguments does. A call defined on few worlds (``unique`` of a long description)
+is never judged on a handful of them. A call without constants below it reads no word, so it
+misreads none: "Are there any things?" is ``exist(scene())``, yes on every world. Without worlds
+that differ nothing is blind.
 
 Nothing here knows a suite: calls, values and worlds are the DSL's.
 
@@ -79,7 +81,7 @@ class BlindCalls:
         order: list[Tree] = []
         self._walk(tree, texts, order)
         self._compute([node for node in order if texts[id(node)] not in self._values], texts)
-        return any(self._blind(node, texts) for node in order if node.kind == CALL and node.args)
+        return any(self._blind(node, texts) for node in order if node.kind == CALL and node.args and _has_constants(node))
 
     def _walk(self, node: Tree, texts: dict[int, str], order: list[Tree]) -> None:
         """Fill ``texts`` (by node id) and ``order`` (children before parents, each text once)."""
@@ -128,6 +130,10 @@ class BlindCalls:
                           for arg in node.args)
         self._verdicts[text] = verdict
         return verdict
+
+
+def _has_constants(node: Tree) -> bool:
+    return node.kind == CONST or any(_has_constants(a) for a in node.args)
 
 
 def _constant(values: Sequence[Any]) -> bool:

@@ -33,6 +33,7 @@ def _dsl():
     _ = dsl.primitive("filter_size", ["set", "size"], "set", lambda s, v: frozenset(t for t in s if t[0] == v))
     _ = dsl.primitive("filter_color", ["set", "color"], "set", lambda s, v: frozenset(t for t in s if t[1] == v))
     _ = dsl.primitive("count", ["set"], "int", len)
+    _ = dsl.primitive("exist", ["set"], "bool", lambda s: bool(s))
     _ = dsl.primitive("unique", ["set"], "thing", _unique)
     _ = dsl.primitive("query_color", ["thing"], "color", lambda t: t[1])
     _ = dsl.primitive("same_color", ["thing"], "set", lambda t: frozenset(o for o in WORLD["things"] if o[1] == t[1] and o != t))
@@ -63,6 +64,13 @@ def test_the_small_things_among_the_big_ones_are_blind_and_a_description_is_not(
     assert calls.blind(_tree(dsl, "count(filter_size(filter_size(scene(), big), small))"))  # none, on every world
     assert not calls.blind(_tree(dsl, "count(filter_color(filter_size(scene(), big), red))"))
     assert not calls.blind(_tree(dsl, "count(scene())"))
+
+
+def test_a_call_that_reads_no_word_is_not_judged():
+    dsl = _dsl()
+    calls = BlindCalls(dsl, _probes())  # every world has things: "Are there any things?" is yes everywhere
+    assert not calls.blind(_tree(dsl, "exist(scene())"))
+    assert calls.blind(_tree(dsl, "exist(filter_size(filter_size(scene(), big), small))"))
 
 
 def test_a_call_defined_on_few_worlds_is_not_judged():
