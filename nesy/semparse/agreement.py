@@ -100,12 +100,15 @@ def is_wrapper(rule: Rule) -> bool:
     return len(rule.text) == 1 and is_hole(rule.text[0])
 
 
-def keys_of(rules: Sequence[Rule], tops: bool = True) -> list[tuple[tuple[bool, tuple[str, ...]], str]]:
+def keys_of(rules: Sequence[Rule], tops: bool = True, inner: bool = False) -> list[tuple[tuple[bool, tuple[str, ...]], str]]:
     """The keys one reading is scored by: each rule's :func:`key`, but a wrapper (:func:`is_wrapper`)
     has no words to be consistent with and no key of its own; the wrappers right below the whole
     question's rule join its fragment (``equal_color(@0, @1)`` with ``query_color(unique(@0))``
     twice), so a reading is kept for its whole top, not for a root that fits with any wrappers
-    (with ``tops`` false they are left out only).
+    (with ``tops`` false they are left out only). With ``inner``, the wrappers right below every
+    other rule join its fragment too: "<material> things that have the same shape as [x]" read as
+    ``filter_material(@0, $0)`` around ``same_shape(unique(@0))`` is then another key than the
+    same rule around the bare description, which says the phrase is that description's.
 
     Example:
         >>> from nesy.semparse.tree import Tree, HOLE
@@ -113,23 +116,30 @@ def keys_of(rules: Sequence[Rule], tops: bool = True) -> list[tuple[tuple[bool, 
         >>> root = Rule(ROOT, ("is", "[q]", "?"), Tree("exist", (hole,)))
         >>> [k[1] for k in keys_of([root, Rule("q", ("[f]",), Tree("count", (hole,))), Rule("f", ("<c>",), Tree("f"))])]
         ['exist(@0) | count(@0)', 'f()']
+        >>> phrase = Rule("g", ("<c>", "like", "[s]"), Tree("g", (hole,)))
+        >>> same = [phrase, Rule("s", ("[f]",), Tree("same", (hole,))), Rule("f", ("<c>",), Tree("f"))]
+        >>> [k[1] for k in keys_of(same)], [k[1] for k in keys_of(same, inner=True)]
+        (['g(@0)', 'f()'], ['g(@0) | same(@0)', 'f()'])
     """
-    out = []
-    root = rules[0] if rules and rules[0].label == ROOT else None
-    joined: list[str] = []
-    if root is not None and tops:
-        wanted = list(root.holes)
-        for r in rules[1:]:
-            if r.label in wanted and is_wrapper(r):
-                wanted.remove(r.label)
-                joined.append(r.fragment_text)
-    for r in rules:
-        if is_wrapper(r):
+    joined: dict[int, list[str]] = {}
+    used: set[int] = set()
+    for k, rule in enumerate(rules):
+        if is_wrapper(rule) or not (tops if rule.label == ROOT else inner):
             continue
-        k = key(r)
-        if r is root and joined:
-            k = (k[0], k[1] + " | " + " ".join(sorted(joined)))
-        out.append(k)
+        wanted = list(rule.holes)
+        for j, other in enumerate(rules):
+            if j != k and j not in used and is_wrapper(other) and other.label in wanted:
+                wanted.remove(other.label)
+                used.add(j)
+                joined.setdefault(k, []).append(other.fragment_text)
+    out = []
+    for k, rule in enumerate(rules):
+        if is_wrapper(rule):
+            continue
+        key_ = key(rule)
+        if k in joined:
+            key_ = (key_[0], key_[1] + " | " + " ".join(sorted(joined[k])))
+        out.append(key_)
     return out
 
 
@@ -143,6 +153,7 @@ class Consistency:
         prior: Pseudo-count of the smoothing: ``prior`` unseen questions, of which the rule explains ``base``.
         base: The share a rule is taken to explain before it is seen (low: a rule must earn its share).
         tops: Whether the wrappers right below a whole question's rule join its key (:func:`keys_of`).
+        inner: Whether the wrappers right below every other rule join its key too.
     """
 
     explained: Counter = field(default_factory=Counter)
@@ -150,11 +161,12 @@ class Consistency:
     prior: float = 2.0
     base: float = 0.2
     tops: bool = True
+    inner: bool = False
 
     @classmethod
     def of(cls, candidates: Sequence[Sequence[Sequence[Rule]]], weights: Sequence[float] | None = None,
            prior: float = 2.0, base: float = 0.2, questions: Sequence[Sequence[str]] | None = None,
-           tops: bool = True) -> "Consistency":
+           tops: bool = True, inner: bool = False) -> "Consistency":
         """Count over each question's candidates (each question counts once per key and frame, times its weight).
 
         With ``questions`` (``questions[i]``: question i's words, a lexicon word written as its
@@ -163,13 +175,13 @@ class Consistency:
         those with a candidate of that frame: a frame that a coincidence made up ("[] objects
         than <size>") is then tried on all the questions it fits.
         """
-        table = cls(prior=prior, base=base, tops=tops)
+        table = cls(prior=prior, base=base, tops=tops, inner=inner)
         roots: set = set()
         for i, cands in enumerate(candidates):
             if not cands:
                 continue
             w = 1.0 if weights is None else weights[i]
-            keys = {k for rules in cands for k in keys_of(rules, tops)}
+            keys = {k for rules in cands for k in keys_of(rules, tops, inner)}
             for k in keys:
                 table.explained[k] += w
             for f in {k[0] for k in keys}:
@@ -201,7 +213,7 @@ class Consistency:
 
     def score(self, rules: Sequence[Rule]) -> float:
         """Sum over the reading's keys (:func:`keys_of`) of the log of their share."""
-        return sum(math.log(self.share_of(k)) for k in keys_of(rules, self.tops))
+        return sum(math.log(self.share_of(k)) for k in keys_of(rules, self.tops, self.inner))
 
 
 def choose(candidates: Sequence[Sequence[Sequence[Rule]]], table: Consistency, frequency: float = 1.0,

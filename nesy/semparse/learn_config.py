@@ -103,6 +103,9 @@ class LearnConfig:
             their own (``wrappers`` of :func:`~nesy.semparse.grammar.extract`).
         tops: With ``consistency``: the wrappers right below a whole question's rule are scored
             with it (``tops`` of :class:`~nesy.semparse.agreement.Consistency`).
+        inner_wrappers: With ``consistency``: the wrappers right below every other rule are scored
+            with it too (``inner``: a phrase around ``same_shape(unique(...))`` is not the same rule
+            around the bare description).
         drop_idle: Steps 2 and 5 leave out candidates in which some words change nothing
             (:func:`~nesy.semparse.idle.idle_words`: ``union(scene(), X)`` soaking up ``X``'s words).
         blind_probes: Steps 2 and 5 leave out candidates with a call blind to its world, judged on
@@ -151,6 +154,7 @@ class LearnConfig:
     retype: float | None = None
     wrappers: bool = True
     tops: bool = True
+    inner_wrappers: bool = False
     drop_idle: bool = True
     loose_confirm: bool = True
     blind_probes: int = 0

@@ -75,7 +75,8 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
 
     def consistency(candidates: Sequence[Sequence[Sequence[Rule]]]) -> Consistency:
         return Consistency.of(candidates, prior=config.prior, base=config.base,
-                              questions=shapes if config.match_roots else None, tops=config.tops)
+                              questions=shapes if config.match_roots else None, tops=config.tops,
+                              inner=config.inner_wrappers)
 
     table = consistency(candidates)
     if config.selection == "frequency":
