@@ -226,7 +226,9 @@ def learn_split(split: str, options: dict[str, Any], *, seed: int, progress: Pro
         require_arithmetic(arithmetic, "clevr --split math")
 
     started = time.perf_counter()
-    config = LearnConfig(lexicon_examples=max(300, options["n_train"] // 10), rounds=options["rounds"])
+    config = LearnConfig(lexicon_examples=max(300, options["n_train"] // 10), rounds=options["rounds"],
+                         blind_probes=options.get("blind_probes", 0), compose_split_heads=bool(options.get("split_heads", 0)),
+                         inner_wrappers=bool(options.get("inner_wrappers", 0)))
     dsl = clevr_dsl(math=split == "math")
     parser, stats = learn_parser(dsl, examples_of(train_scenes, train_questions), config, stage_reporter(progress))
     train_seconds = time.perf_counter() - started

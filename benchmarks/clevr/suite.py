@@ -32,6 +32,10 @@ rounds, 5), ``qa_epochs`` (classifier epochs per round, 3), ``qa_samples`` (pert
 that weigh each abduced label, 2), ``qa_min_objects``/``qa_max_objects`` (objects per training
 picture, 3..10).
 
+Learner options, off by default (measured in the README): ``blind_probes`` (leave out candidates
+with a call blind to its world, judged on this many training scenes; 0: off), ``split_heads`` and
+``inner_wrappers`` (1: on; ``LearnConfig.compose_split_heads`` and ``LearnConfig.inner_wrappers``).
+
 Splits: ``iid``, ``cogent`` (train on CLEVR-CoGenT condition A scenes, test on condition B),
 ``hops`` (train on zero- and one-hop questions, test on two- and three-hop), ``math`` (CLEVR-Math-style
 questions: :data:`~nesy.benchmarks.clevr.math_families.MATH_TRAIN`, learned as the others). The executor check draws its questions from
@@ -72,19 +76,24 @@ IMAGE_DEFAULTS = {"n_perception_train": 1000, "centre_epochs": 8, "crop_epochs":
 IMAGE_QUICK = {"n_perception_train": 24, "centre_epochs": 1, "crop_epochs": 1, **QA_QUICK}
 IMAGE_LEAST = {"n_perception_train": 2, "centre_epochs": 1, "crop_epochs": 1, **QA_LEAST}
 
+#: The learner's options that are off by default (:class:`~nesy.semparse.learner.LearnConfig`'s
+#: ``blind_probes``, ``compose_split_heads`` and ``inner_wrappers``).
+LEARNER_DEFAULTS = {"blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
+LEARNER_LEAST = {"blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
+
 DEFAULTS = {"check_executors": 0, "n_questions": 10000, "n_probes": 1000, "questions_per_scene": 10,
-            "n_train": 10000, "n_test": 1000, "rounds": 1, "images": 0, **IMAGE_DEFAULTS}
+            "n_train": 10000, "n_test": 1000, "rounds": 1, "images": 0, **IMAGE_DEFAULTS, **LEARNER_DEFAULTS}
 QUICK = {"check_executors": 0, "n_questions": 500, "n_probes": 100, "questions_per_scene": 10,
-         "n_train": 800, "n_test": 100, "rounds": 1, "images": 0, **IMAGE_QUICK}
+         "n_train": 800, "n_test": 100, "rounds": 1, "images": 0, **IMAGE_QUICK, **LEARNER_DEFAULTS}
 LEAST = {"check_executors": 0, "n_questions": 1, "n_probes": 0, "questions_per_scene": 1, "n_train": 1, "n_test": 1, "rounds": 0,
-         "images": 0, **IMAGE_LEAST}
+         "images": 0, **IMAGE_LEAST, **LEARNER_LEAST}
 PERCEPTION = ("annotated", "qa")
 
 
 def options_of(config: BenchConfig) -> dict[str, int]:
     """The suite's options: defaults (or quick ones) overridden by ``--set``; bad ones raise :class:`NesyError`."""
     options: dict[str, Any] = integer_options("clevr", config, DEFAULTS, QUICK, LEAST, extra=("perception",))
-    for flag in ("check_executors", "images"):
+    for flag in ("check_executors", "images", "split_heads", "inner_wrappers"):
         if options[flag] not in (0, 1):
             raise NesyError(f"clevr: --set {flag}= must be 0 or 1, got {options[flag]}")
     if options["check_executors"] and options["images"]:
