@@ -58,18 +58,22 @@ class BlindCalls:
     """Finds candidate programs with a blind call (see the module docstring).
 
     The values of every sub-program met are remembered, by its text, for all the probe worlds, so
-    the many candidates that share parts pay for each part once.
+    the many candidates that share parts pay for each part once (up to ``remembered`` sub-programs:
+    then the memory starts again, so a long run's memory stays bounded).
 
     Args:
         dsl: The language (its primitives are run on the probe worlds).
         probes: Binders of the probe worlds.
         min_defined: Fewest probe worlds on which a call must be defined to be judged.
+        remembered: Most sub-programs whose values are kept.
     """
 
-    def __init__(self, dsl: DSL, probes: Sequence[Callable[[], ContextManager[Any]]], min_defined: int = 8) -> None:
+    def __init__(self, dsl: DSL, probes: Sequence[Callable[[], ContextManager[Any]]], min_defined: int = 8,
+                 remembered: int = 100_000) -> None:
         self.dsl = dsl
         self.probes = list(probes)
         self.min_defined = min_defined
+        self.remembered = remembered
         self._values: dict[str, tuple[Any, ...]] = {}
         self._verdicts: dict[str, bool] = {}
 
@@ -77,6 +81,9 @@ class BlindCalls:
         """Whether some call of ``tree`` is blind on the probe worlds."""
         if len(self.probes) < self.min_defined:
             return False
+        if len(self._values) > self.remembered:
+            self._values.clear()
+            self._verdicts.clear()
         texts: dict[int, str] = {}
         order: list[Tree] = []
         self._walk(tree, texts, order)

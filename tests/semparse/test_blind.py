@@ -73,6 +73,14 @@ def test_a_call_that_reads_no_word_is_not_judged():
     assert calls.blind(_tree(dsl, "exist(filter_size(filter_size(scene(), big), small))"))
 
 
+def test_the_memory_of_values_stays_bounded_and_verdicts_do_not_change():
+    dsl = _dsl()
+    calls = BlindCalls(dsl, _probes(), remembered=3)
+    programs = ["count(filter_size(filter_size(scene(), big), small))", "count(filter_color(filter_size(scene(), big), red))"] * 3
+    assert [calls.blind(_tree(dsl, p)) for p in programs] == [True, False] * 3
+    assert len(calls._values) <= 3 + 5
+
+
 def test_a_call_defined_on_few_worlds_is_not_judged():
     dsl = _dsl()
     program = "query_color(unique(filter_color(filter_size(scene(), big), red)))"  # red wherever it is defined
