@@ -76,17 +76,16 @@ IMAGE_DEFAULTS = {"n_perception_train": 1000, "centre_epochs": 8, "crop_epochs":
 IMAGE_QUICK = {"n_perception_train": 24, "centre_epochs": 1, "crop_epochs": 1, **QA_QUICK}
 IMAGE_LEAST = {"n_perception_train": 2, "centre_epochs": 1, "crop_epochs": 1, **QA_LEAST}
 
-#: The learner's options that are off by default (:class:`~nesy.semparse.learner.LearnConfig`'s
-#: ``blind_probes``, ``compose_split_heads`` and ``inner_wrappers``).
+#: The learner's options, off by default (:class:`~nesy.semparse.learner.LearnConfig`'s ``blind_probes``,
+#: ``compose_split_heads`` and ``inner_wrappers``); 0 is also each one's least value.
 LEARNER_DEFAULTS = {"blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
-LEARNER_LEAST = {"blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
 
 DEFAULTS = {"check_executors": 0, "n_questions": 10000, "n_probes": 1000, "questions_per_scene": 10,
             "n_train": 10000, "n_test": 1000, "rounds": 1, "images": 0, **IMAGE_DEFAULTS, **LEARNER_DEFAULTS}
 QUICK = {"check_executors": 0, "n_questions": 500, "n_probes": 100, "questions_per_scene": 10,
          "n_train": 800, "n_test": 100, "rounds": 1, "images": 0, **IMAGE_QUICK, **LEARNER_DEFAULTS}
 LEAST = {"check_executors": 0, "n_questions": 1, "n_probes": 0, "questions_per_scene": 1, "n_train": 1, "n_test": 1, "rounds": 0,
-         "images": 0, **IMAGE_LEAST, **LEARNER_LEAST}
+         "images": 0, **IMAGE_LEAST, **LEARNER_DEFAULTS}
 PERCEPTION = ("annotated", "qa")
 
 

@@ -86,16 +86,17 @@ class BlindCalls:
             self._verdicts.clear()
         texts: dict[int, str] = {}
         order: list[Tree] = []
-        self._walk(tree, texts, order)
+        self._walk(tree, texts, order, set())
         self._compute([node for node in order if texts[id(node)] not in self._values], texts)
         return any(self._blind(node, texts) for node in order if node.kind == CALL and node.args and _has_constants(node))
 
-    def _walk(self, node: Tree, texts: dict[int, str], order: list[Tree]) -> None:
+    def _walk(self, node: Tree, texts: dict[int, str], order: list[Tree], seen: set[str]) -> None:
         """Fill ``texts`` (by node id) and ``order`` (children before parents, each text once)."""
         for arg in node.args:
-            self._walk(arg, texts, order)
+            self._walk(arg, texts, order, seen)
         texts[id(node)] = text = to_text(node)
-        if all(texts[id(other)] != text for other in order):
+        if text not in seen:
+            seen.add(text)
             order.append(node)
 
     def _compute(self, missing: list[Tree], texts: dict[int, str]) -> None:

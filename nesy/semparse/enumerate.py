@@ -117,6 +117,11 @@ class _Failed:
 _FAILED = _Failed()
 
 
+def _headed_split(args: Sequence["_State"]) -> tuple:
+    """Each argument's head call (or constant) with the constants it covers: how a call splits its constants."""
+    return tuple((a.text.split("(", 1)[0], a.used) for a in args)
+
+
 def _same_answer(value: Any, answer: Any) -> bool:
     return type(value) is type(answer) and value == answer
 
@@ -296,19 +301,19 @@ def consistent_programs(
                     shape: tuple = ()
                     if distinct_splits and key not in atom_keys:
                         same = [a for a in args if a.used == used]
-                        split_at = tuple((a.used, a.text.split("(", 1)[0]) if split_heads else a.used for a in args)
+                        split_at = _headed_split(args) if split_heads else tuple(a.used for a in args)
                         shape = (name, *same[0].shape) if len(same) == 1 and same[0].shape else (name, split_at)
                         key = (*key, shape)
                     if key in seen:
                         if every and len(found) < max_found and wanted and _same_answer(value, answer) and (full is None or used == full):
-                            split = (name, tuple((a.text.split("(", 1)[0], a.used) for a in args))
+                            split = (name, _headed_split(args))
                             if split not in splits:
                                 splits.add(split)
                                 found.append(Found(f"{name}({', '.join(a.text for a in args)})", tuple(n for a in args for n in a.constants),
                                                    size, tuple(k for a in args for k in a.slots)))
                         continue
                     if every:
-                        splits.add((name, tuple((a.text.split("(", 1)[0], a.used) for a in args)))
+                        splits.add((name, _headed_split(args)))
                     seen.add(key)
                     state = _State(f"{name}({', '.join(a.text for a in args)})", returns, value, used, size,
                                    tuple(n for a in args for n in a.constants), tuple(k for a in args for k in a.slots), fills, seen_on, shape)
