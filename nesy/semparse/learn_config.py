@@ -112,6 +112,10 @@ class LearnConfig:
             this many other questions' worlds (:class:`~nesy.semparse.blind.BlindCalls`: the metal
             things among the rubber things are none on every world; 0: not checked).
         blind_min_defined: Fewest of those worlds on which a call must be defined to be judged.
+        rerank_epochs: Passes of step 6 over the training questions: rule weights learned from
+            the answers (:mod:`~nesy.semparse.rerank`; 0: not run).
+        rerank_k: Parses of each question run in step 6.
+        rerank_step: Step 6's change of a rule's log-weight per wrong best parse.
         loose_confirm: With ``confirm``: a question that has candidates made of confirmed parts also
             keeps those whose other parts match a confirmed part up to its connecting words
             (``loose`` of :func:`~nesy.semparse.agreement.confirmed`).
@@ -159,6 +163,9 @@ class LearnConfig:
     loose_confirm: bool = True
     blind_probes: int = 0
     blind_min_defined: int = 8
+    rerank_epochs: int = 2
+    rerank_k: int = 8
+    rerank_step: float = 1.0
 
     def limits(self, divide: int = 1) -> dict[str, Any]:
         """One search's budget as keyword arguments of :func:`~nesy.semparse.enumerate.consistent_programs`:
@@ -166,7 +173,9 @@ class LearnConfig:
         return {"max_steps": self.search_steps // divide, "deadline": time.monotonic() + self.search_seconds / divide}
 
     def __post_init__(self) -> None:
-        if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k) < 1:
+        if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k, self.rerank_k) < 1:
             raise NesyError("LearnConfig: sizes and counts must be >= 1")
+        if self.rerank_epochs < 0 or self.rerank_step <= 0:
+            raise NesyError("LearnConfig: rerank_epochs must be >= 0 and rerank_step > 0")
         if self.selection not in ("consistency", "frequency"):
             raise NesyError(f"LearnConfig: selection must be 'consistency' or 'frequency', got {self.selection!r}")

@@ -1,7 +1,7 @@
 """Learn a question -> program parser from (world, question, answer) triples, no programs given.
 
 :func:`learn_parser` gets a typed DSL, and for each training question its words, its answer
-and a way to bind its world (a scene) for the DSL's primitives. Five steps:
+and a way to bind its world (a scene) for the DSL's primitives. Six steps:
 
 1. **Lexicon** (:mod:`~nesy.semparse.lexicon`): on the shortest questions with informative
    answers (not yes/no), the constant sets of small answer-consistent programs of the answer's
@@ -38,6 +38,10 @@ and a way to bind its world (a scene) for the DSL's primitives. Five steps:
    and steps 3 and 4 run again. Calls without constants of their own around a phrase
    (``query_color(unique(...))``) are rules of their own (``wrappers``), so a phrase reads the
    same wherever it stands.
+6. **Rerank** (:mod:`~nesy.semparse.rerank`): every training question is parsed again and its
+   parses run; where the best one misses the answer and another gives it, the rules' weights
+   move toward the answering parse (an averaged perceptron), so coincidences that were kept
+   often lose to the reading that is never wrong.
 
 Nothing here knows a suite: words, constants, primitives and answers are the caller's.
 
@@ -77,6 +81,7 @@ from .idle import working_programs
 from .learn_config import Example, LearnConfig
 from .lexicon import Lexicon, learn_lexicon
 from .lexicon_search import extend_lexicon, informative, needed, probe_examples, refine_lexicon, world_dependent
+from .rerank import rerank_step
 from .selection import grammar_step
 from .semantic_parser import SemanticParser
 
@@ -115,6 +120,8 @@ def learn_parser(
         candidates = [old + [rules for rules in new if rules not in old] for old, new in zip(candidates, composed)]
         stats["compose_seconds"] = time.perf_counter() - started
         parser, _ = grammar_step(dsl, examples, lexicon, candidates, config, report, stats)
+    if config.rerank_epochs:
+        parser = rerank_step(dsl, examples, parser, config, report, stats)
     return parser, stats
 
 

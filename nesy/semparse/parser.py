@@ -64,14 +64,17 @@ class ChartParser:
         max_steps: Rule matches tried per question before giving up (keeps bad cases bounded).
         retype: Cost of filling a hole with another label of the same type, tried always beside
             the hole's own label (None: only as ``backoff``, when the own label has no parse).
+        bias: Added to a rule's log-probability (weights learned from answers,
+            :mod:`~nesy.semparse.rerank`); a rule without one gets 0.
     """
 
     def __init__(
         self, counts: Mapping[Rule, float], *, k: int = 3, backoff: float | None = None, skip: int = 0, skip_cost: float = 4.0,
-        max_steps: int = 20_000, retype: float | None = None,
+        max_steps: int = 20_000, retype: float | None = None, bias: Mapping[Rule, float] | None = None,
     ) -> None:
         self.k, self.backoff, self.max_steps, self.skip, self.skip_cost = k, backoff, max_steps, skip, skip_cost
         self.retype = retype
+        bias = bias or {}
         totals: dict[str, float] = defaultdict(float)
         for rule, n in counts.items():
             if n > 0:
@@ -81,7 +84,7 @@ class ChartParser:
         for rule, n in counts.items():
             if n > 0:
                 words = frozenset(t for t in rule.text if not is_hole(t) and not is_slot(t))
-                self.rules[rule.label].append((rule, math.log(n / totals[rule.label]), words, _template(rule.fragment)))
+                self.rules[rule.label].append((rule, math.log(n / totals[rule.label]) + bias.get(rule, 0.0), words, _template(rule.fragment)))
                 self.types[rule.label] = rule.type
         self.by_type: dict[str, list[str]] = defaultdict(list)
         for label, t in self.types.items():

@@ -33,6 +33,7 @@ class SemanticParser:
         k: Parses kept per chart cell.
         relaxed: Whether :meth:`parse` retries unparsed questions with the chart's relaxations.
         retype: The chart's cost of filling a hole with another label of its type (None: only when relaxed).
+        bias: Per rule, added to its log-probability (learned from answers, :mod:`~nesy.semparse.rerank`).
     """
 
     lexicon: Lexicon
@@ -41,6 +42,7 @@ class SemanticParser:
     k: int = 4
     relaxed: bool = True
     retype: float | None = None
+    bias: dict[Rule, float] = field(default_factory=dict)
     _chart: ChartParser | None = field(default=None, repr=False)
     _relaxed: ChartParser | None = field(default=None, repr=False)
 
@@ -48,7 +50,7 @@ class SemanticParser:
     def chart(self) -> ChartParser:
         """The chart parser over :attr:`counts` (built once)."""
         if self._chart is None:
-            self._chart = ChartParser(self.counts, k=self.k, retype=self.retype)
+            self._chart = ChartParser(self.counts, k=self.k, retype=self.retype, bias=self.bias)
         return self._chart
 
     def lexical(self, tokens: Sequence[str]) -> list["tuple[str, str] | None"]:
@@ -72,7 +74,7 @@ class SemanticParser:
         found = self.parses(tokens)
         if not found and self.relaxed:
             if self._relaxed is None:
-                self._relaxed = ChartParser(self.counts, k=self.k, backoff=8.0, skip=3, retype=self.retype)
+                self._relaxed = ChartParser(self.counts, k=self.k, backoff=8.0, skip=3, retype=self.retype, bias=self.bias)
             found = self._relaxed.parse(tokens, self.lexical(tokens))
         return found[0].program if found else None
 
