@@ -32,9 +32,11 @@ rounds, 5), ``qa_epochs`` (classifier epochs per round, 3), ``qa_samples`` (pert
 that weigh each abduced label, 2), ``qa_min_objects``/``qa_max_objects`` (objects per training
 picture, 3..10).
 
-Learner options, off by default (measured in the README): ``blind_probes`` (leave out candidates
-with a call blind to its world, judged on this many training scenes; 0: off), ``split_heads`` and
-``inner_wrappers`` (1: on; ``LearnConfig.compose_split_heads`` and ``LearnConfig.inner_wrappers``).
+Learner options (measured in the README): ``rerank_epochs`` (passes of the learner's step 6, rule
+weights learned from the training answers, default 2; 0: off), and three off by default:
+``blind_probes`` (leave out candidates with a call blind to its world, judged on this many training
+scenes; 0: off), ``split_heads`` and ``inner_wrappers`` (1: on; ``LearnConfig.compose_split_heads``
+and ``LearnConfig.inner_wrappers``).
 
 Splits: ``iid``, ``cogent`` (train on CLEVR-CoGenT condition A scenes, test on condition B),
 ``hops`` (train on zero- and one-hop questions, test on two- and three-hop), ``math`` (CLEVR-Math-style
@@ -76,16 +78,17 @@ IMAGE_DEFAULTS = {"n_perception_train": 1000, "centre_epochs": 8, "crop_epochs":
 IMAGE_QUICK = {"n_perception_train": 24, "centre_epochs": 1, "crop_epochs": 1, **QA_QUICK}
 IMAGE_LEAST = {"n_perception_train": 2, "centre_epochs": 1, "crop_epochs": 1, **QA_LEAST}
 
-#: The learner's options, off by default (:class:`~nesy.semparse.learner.LearnConfig`'s ``blind_probes``,
-#: ``compose_split_heads`` and ``inner_wrappers``); 0 is also each one's least value.
-LEARNER_DEFAULTS = {"blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
+#: The learner's options (:class:`~nesy.semparse.learner.LearnConfig`'s ``rerank_epochs``, ``blind_probes``,
+#: ``compose_split_heads`` and ``inner_wrappers``); 0 is each one's least value (off).
+LEARNER_DEFAULTS = {"rerank_epochs": 2, "blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
+LEARNER_OFF = {name: 0 for name in LEARNER_DEFAULTS}
 
 DEFAULTS = {"check_executors": 0, "n_questions": 10000, "n_probes": 1000, "questions_per_scene": 10,
             "n_train": 10000, "n_test": 1000, "rounds": 1, "images": 0, **IMAGE_DEFAULTS, **LEARNER_DEFAULTS}
 QUICK = {"check_executors": 0, "n_questions": 500, "n_probes": 100, "questions_per_scene": 10,
          "n_train": 800, "n_test": 100, "rounds": 1, "images": 0, **IMAGE_QUICK, **LEARNER_DEFAULTS}
 LEAST = {"check_executors": 0, "n_questions": 1, "n_probes": 0, "questions_per_scene": 1, "n_train": 1, "n_test": 1, "rounds": 0,
-         "images": 0, **IMAGE_LEAST, **LEARNER_DEFAULTS}
+         "images": 0, **IMAGE_LEAST, **LEARNER_OFF}
 PERCEPTION = ("annotated", "qa")
 
 

@@ -53,7 +53,7 @@ from nesy.solvers.dsl.language import DSL
 
 from .grammar import Rule
 from .learn_config import Example, LearnConfig
-from .selection import _runs_to
+from .selection import gives_answer
 from .semantic_parser import SemanticParser
 
 __all__ = ["AveragedWeights", "rerank_step"]
@@ -120,10 +120,10 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
                 report(f"rerank pass {epoch + 1}", n, len(order))
             if not parses:
                 continue
-            if _runs_to(dsl, parses[0].program, ex):
+            if gives_answer(dsl, parses[0].program, ex):
                 top_right += 1
                 continue
-            right = next((p for p in parses[1:] if _runs_to(dsl, p.program, ex)), None)
+            right = next((p for p in parses[1:] if gives_answer(dsl, p.program, ex)), None)
             if right is None:
                 continue
             updates += 1

@@ -26,7 +26,8 @@ from .semantic_parser import SemanticParser
 from .tree import Tree, evaluate
 
 
-def _runs_to(dsl: DSL, tree: Tree, example: Example) -> bool:
+def gives_answer(dsl: DSL, tree: Tree, example: Example) -> bool:
+    """Whether the program gives the example's answer on its world (False where a primitive is undefined there)."""
     try:
         with example.bind():
             return _same_answer(evaluate(dsl, tree), example.answer)
@@ -98,7 +99,7 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
         new: Counter = Counter()
         verified = 0
         for i, ex in enumerate(examples):
-            right = [p for p in parser.parses(ex.tokens) if _runs_to(dsl, p.program, ex)]
+            right = [p for p in parser.parses(ex.tokens) if gives_answer(dsl, p.program, ex)]
             read[i] = bool(right)
             if right:
                 verified += 1

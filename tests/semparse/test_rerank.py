@@ -1,0 +1,94 @@
+"""Step 6 (rerank): rule weights learned from the answers make the reading that is never wrong win."""
+
+from contextlib import contextmanager
+
+import pytest
+
+from nesy.errors import NesyError
+from nesy.semparse.grammar import Rule
+from nesy.semparse.learn_config import Example, LearnConfig
+from nesy.semparse.lexicon import Lexicon
+from nesy.semparse.parser import ChartParser
+from nesy.semparse.rerank import AveragedWeights, rerank_step
+from nesy.semparse.semantic_parser import SemanticParser
+from nesy.semparse.tree import HOLE, SLOT, Tree
+from nesy.solvers.dsl.language import DSL
+
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+HOLE0, HOLE1 = Tree(kind=HOLE, index=0), Tree(kind=HOLE, index=1)
+WORD = Rule("n", ("<int>",), Tree(kind=SLOT, index=0))
+# "[n] and [n]": the truth is max; min is right wherever the two numbers are equal, and kept more often
+TRUE = Rule("^", ("[n]", "and", "[n]"), Tree("max", (HOLE0, HOLE1)))
+LUCKY = Rule("^", ("[n]", "and", "[n]"), Tree("min", (HOLE0, HOLE1)))
+
+
+def _dsl():
+    dsl = DSL("numbers")
+    dsl.primitive("max", ["int", "int"], "int", max)
+    dsl.primitive("min", ["int", "int"], "int", min)
+    for name, value in NUMBERS.items():
+        dsl.constant(name, "int", value)
+    return dsl
+
+
+@contextmanager
+def _no_world():
+    yield
+
+
+def _parser(counts):
+    return SemanticParser(Lexicon({w: w for w in NUMBERS}), {w: "int" for w in NUMBERS}, counts)
+
+
+def _examples(pairs):
+    return [Example((a, "and", b), max(NUMBERS[a], NUMBERS[b]), _no_world) for a, b in pairs]
+
+
+def test_a_coincidence_kept_more_often_loses_to_the_reading_that_is_never_wrong():
+    parser = _parser({WORD: 10.0, TRUE: 1.0, LUCKY: 5.0})
+    assert parser.program(("two", "and", "five")) == "min(two, five)"
+    train = _examples([("one", "one"), ("two", "two"), ("one", "three"), ("four", "two"), ("three", "three")])
+    stats = {}
+    learned = rerank_step(_dsl(), train, parser, LearnConfig(rerank_epochs=3), lambda *a: None, stats)
+    assert learned.program(("two", "and", "five")) == "max(two, five)"
+    assert learned.bias[TRUE] > 0 > learned.bias[LUCKY]
+    assert stats["rerank_updates"][0] >= 1 and stats["rerank_updates"][-1] == 0
+    assert stats["rerank_top_right"][-1] == 1.0
+    assert learned.counts == parser.counts and learned.k == parser.k  # only the weights change
+
+
+def test_answers_no_parse_gives_change_nothing():
+    parser = _parser({WORD: 10.0, TRUE: 1.0, LUCKY: 5.0})
+    wrong = [Example(("two", "and", "five"), 7, _no_world)]  # neither max nor min: nothing to learn from
+    stats = {}
+    learned = rerank_step(_dsl(), wrong, parser, LearnConfig(rerank_epochs=2), lambda *a: None, stats)
+    assert learned.bias == {} and stats["rerank_updates"] == [0, 0]
+    assert learned.program(("two", "and", "five")) == "min(two, five)"
+
+
+def test_the_chart_adds_the_bias_to_a_rules_log_probability():
+    lexical = [("two", "int"), None, ("five", "int")]
+    words = ["two", "and", "five"]
+    plain = ChartParser({WORD: 1.0, TRUE: 1.0, LUCKY: 3.0}).parse(words, lexical)
+    biased = ChartParser({WORD: 1.0, TRUE: 1.0, LUCKY: 3.0}, bias={TRUE: 2.0}).parse(words, lexical)
+    assert [p.text for p in plain] == ["min(two, five)", "max(two, five)"]
+    assert [p.text for p in biased] == ["max(two, five)", "min(two, five)"]
+    assert biased[0].score == pytest.approx(plain[1].score + 2.0)
+
+
+def test_the_average_counts_each_weight_from_the_step_after_its_change():
+    weights = AveragedWeights()
+    for step in range(4):
+        weights.tick()
+        if step == 0:
+            weights.add("rule", 2.0)
+    assert weights.weights["rule"] == 2.0 and weights.average()["rule"] == pytest.approx(1.5)
+
+
+def test_bad_rerank_settings_are_refused():
+    with pytest.raises(NesyError, match="rerank"):
+        LearnConfig(rerank_epochs=-1)
+    with pytest.raises(NesyError, match="rerank"):
+        LearnConfig(rerank_step=0.0)
+    with pytest.raises(NesyError, match="sizes and counts"):
+        LearnConfig(rerank_k=0)
