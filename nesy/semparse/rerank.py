@@ -97,7 +97,8 @@ def _with_bias(parser: SemanticParser, bias: dict[Rule, float], k: int) -> Seman
 
 def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, config: LearnConfig,
                 report: Callable[[str, int, int], None], stats: dict[str, Any]) -> SemanticParser:
-    """Learn per-rule weights from the answers (see the module docstring); the parser with their average.
+    """Learn per-rule weights from the answers (see the module docstring); the parser with their average
+    (as its ``bias``, in place of any it had).
 
     ``config.rerank_epochs`` passes over the examples (in a fixed shuffled order), each parsed
     with ``config.rerank_k`` best parses; ``stats`` gets ``rerank_updates`` (per pass),
@@ -131,7 +132,8 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
             for rule in gained.keys() | lost.keys():
                 if gained[rule] != lost[rule]:
                     weights.add(rule, config.rerank_step * (gained[rule] - lost[rule]))
-            current = _with_bias(parser, dict(weights.weights), config.rerank_k)
+            current = _with_bias(parser, weights.weights, config.rerank_k)
+        report(f"rerank pass {epoch + 1}", len(order), len(order))
         stats["rerank_updates"].append(updates)
         stats["rerank_top_right"].append(top_right / max(1, len(examples)))
         log.info("rerank pass %d: %d updates, best parse right on %d of %d", epoch + 1, updates, top_right, len(examples))
