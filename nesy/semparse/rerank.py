@@ -88,7 +88,8 @@ class AveragedWeights:
     def average(self) -> dict[Any, float]:
         """Each weight averaged over the steps taken."""
         c = max(1, self.steps)
-        return {key: w - self.sums[key] / c for key, w in self.weights.items() if w - self.sums[key] / c}
+        averaged = {key: w - self.sums[key] / c for key, w in self.weights.items()}
+        return {key: w for key, w in averaged.items() if w}
 
 
 def _with_bias(parser: SemanticParser, bias: dict[Rule, float], k: int) -> SemanticParser:
