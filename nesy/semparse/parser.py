@@ -102,6 +102,14 @@ class _Chart:
         self.p, self.words, self.lexical = parser, words, lexical
         self.memo: dict[tuple[str, int, int], list[Parse]] = {}
         self.steps = 0
+        self.vocabulary = frozenset(words)
+        self.usable: dict[str, list[tuple[Rule, float, frozenset, tuple]]] = {}
+
+    def rules(self, label: str) -> list[tuple[Rule, float, frozenset, tuple]]:
+        """The label's rules whose words all occur in the question (found once per question)."""
+        if label not in self.usable:
+            self.usable[label] = [entry for entry in self.p.rules.get(label, ()) if entry[2] <= self.vocabulary]
+        return self.usable[label]
 
     def best(self, label: str, i: int, j: int) -> list[Parse]:
         key = (label, i, j)
@@ -110,7 +118,7 @@ class _Chart:
         self.memo[key] = []  # no cycles through the same span
         found: dict[str, Parse] = {}
         present = set(self.words[i:j])
-        for rule, logp, needs, template in self.p.rules.get(label, ()):
+        for rule, logp, needs, template in self.rules(label):
             if not needs <= present:
                 continue
             self.steps += 1
