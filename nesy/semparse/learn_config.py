@@ -116,6 +116,11 @@ class LearnConfig:
             the answers (:mod:`~nesy.semparse.rerank`; 0: not run).
         rerank_k: Parses of each question run in step 6.
         rerank_step: Step 6's change of a rule's log-weight per wrong best parse.
+        analogy_share: Before step 6, rules for wordings never seen whole, made from the kept ones
+            by the substitutions their minimal pairs show (:mod:`~nesy.semparse.analogy`), weigh
+            at most this share of each label's kept weight (0: none are made).
+        analogy_max_len: Longest run of words such a substitution replaces.
+        analogy_evidence: Minimal pairs of kept rules needed for a substitution.
         loose_confirm: With ``confirm``: a question that has candidates made of confirmed parts also
             keeps those whose other parts match a confirmed part up to its connecting words
             (``loose`` of :func:`~nesy.semparse.agreement.confirmed`).
@@ -166,6 +171,9 @@ class LearnConfig:
     rerank_epochs: int = 2
     rerank_k: int = 8
     rerank_step: float = 1.0
+    analogy_share: float = 0.002
+    analogy_max_len: int = 4
+    analogy_evidence: int = 2
 
     def limits(self, divide: int = 1) -> dict[str, Any]:
         """One search's budget as keyword arguments of :func:`~nesy.semparse.enumerate.consistent_programs`:
@@ -175,6 +183,8 @@ class LearnConfig:
     def __post_init__(self) -> None:
         if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k, self.rerank_k) < 1:
             raise NesyError("LearnConfig: sizes and counts must be >= 1")
+        if self.analogy_share < 0 or min(self.analogy_max_len, self.analogy_evidence) < 1:
+            raise NesyError("LearnConfig: analogy_share must be >= 0, analogy_max_len and analogy_evidence >= 1")
         if self.rerank_epochs < 0 or self.rerank_step <= 0:
             raise NesyError("LearnConfig: rerank_epochs must be >= 0 and rerank_step > 0")
         if self.selection not in ("consistency", "frequency"):

@@ -38,7 +38,10 @@ and a way to bind its world (a scene) for the DSL's primitives. Six steps:
    and steps 3 and 4 run again. Calls without constants of their own around a phrase
    (``query_color(unique(...))``) are rules of their own (``wrappers``), so a phrase reads the
    same wherever it stands.
-6. **Rerank** (:mod:`~nesy.semparse.rerank`): every training question is parsed again and its
+6. **Analogy and rerank**: the kept rules' minimal pairs (two rules alike but for one run of
+   words: ``how many`` / ``what number of``) give rules for wordings never seen whole
+   (:mod:`~nesy.semparse.analogy`, a small share of the weight); then
+   (:mod:`~nesy.semparse.rerank`) every training question is parsed again and its
    parses run; where the best one misses the answer and another gives it, the rules' weights
    move toward the answering parse (an averaged perceptron), so coincidences that were kept
    often lose to the reading that is never wrong.
@@ -66,6 +69,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections import Counter
@@ -73,6 +77,7 @@ from typing import Any, Callable, Sequence
 
 from nesy.solvers.dsl.language import DSL
 
+from .analogy import analogous_rules
 from .blind import blind_calls
 from .compose import compose_step
 from .enumerate import consistent_programs
@@ -120,6 +125,13 @@ def learn_parser(
         candidates = [old + [rules for rules in new if rules not in old] for old, new in zip(candidates, composed)]
         stats["compose_seconds"] = time.perf_counter() - started
         parser, _ = grammar_step(dsl, examples, lexicon, candidates, config, report, stats)
+    if config.analogy_share > 0:
+        started = time.perf_counter()
+        seen = ([f"<{lex[1]}>" if lex else w for w, lex in zip(ex.tokens, parser.lexical(ex.tokens))] for ex in examples)
+        made = analogous_rules(parser.counts, config.analogy_share, config.analogy_max_len, config.analogy_evidence, seen)
+        parser = dataclasses.replace(parser, counts={**parser.counts, **made}, _chart=None, _relaxed=None)
+        stats["analogy_rules"] = len(made)
+        stats["analogy_seconds"] = time.perf_counter() - started
     if config.rerank_epochs:
         parser = rerank_step(dsl, examples, parser, config, report, stats)
     return parser, stats

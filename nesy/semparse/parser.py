@@ -61,7 +61,8 @@ class ChartParser:
         backoff: Cost of filling a hole with another label of the same type (None: never).
         skip: Most words (none of them lexicon words) a hole may leave out before its span.
         skip_cost: Cost of each word left out.
-        max_steps: Rule matches tried per question before giving up (keeps bad cases bounded).
+        max_steps: Rule matches tried per question (rules whose words and first item fit a span)
+            before giving up (keeps bad cases bounded).
         retype: Cost of filling a hole with another label of the same type, tried always beside
             the hole's own label (None: only as ``backoff``, when the own label has no parse).
         bias: Added to a rule's log-probability (weights learned from answers,
@@ -86,6 +87,12 @@ class ChartParser:
                 words = frozenset(t for t in rule.text if not is_hole(t) and not is_slot(t))
                 self.rules[rule.label].append((rule, math.log(n / totals[rule.label]) + bias.get(rule, 0.0), words, _template(rule.fragment)))
                 self.types[rule.label] = rule.type
+        #: per label, its rules by their first item (a word, a ``<type>`` slot, ``[]`` for a hole), with their order
+        self.starts: dict[str, dict[str, list[tuple[int, tuple[Rule, float, frozenset, tuple]]]]] = defaultdict(lambda: defaultdict(list))
+        for label, entries in self.rules.items():
+            for n, entry in enumerate(entries):
+                first = entry[0].text[0]
+                self.starts[label]["[]" if is_hole(first) else first].append((n, entry))
         self.by_type: dict[str, list[str]] = defaultdict(list)
         for label, t in self.types.items():
             if label != ROOT:
@@ -103,13 +110,17 @@ class _Chart:
         self.memo: dict[tuple[str, int, int], list[Parse]] = {}
         self.steps = 0
         self.vocabulary = frozenset(words)
-        self.usable: dict[str, list[tuple[Rule, float, frozenset, tuple]]] = {}
+        self.starting: dict[tuple[str, str], list[tuple[Rule, float, frozenset, tuple]]] = {}
 
-    def rules(self, label: str) -> list[tuple[Rule, float, frozenset, tuple]]:
-        """The label's rules whose words all occur in the question (found once per question)."""
-        if label not in self.usable:
-            self.usable[label] = [entry for entry in self.p.rules.get(label, ()) if entry[2] <= self.vocabulary]
-        return self.usable[label]
+    def rules(self, label: str, i: int) -> list[tuple[Rule, float, frozenset, tuple]]:
+        """The label's rules that may start at word ``i`` and whose words all occur in the question, in the grammar's order."""
+        lex = self.lexical[i]
+        start = self.words[i] if lex is None else f"<{lex[1]}>"
+        if (label, start) not in self.starting:
+            index = self.p.starts.get(label, {})
+            found = index.get(start, []) + (index.get("[]", []) if lex is not None else [])
+            self.starting[label, start] = [entry for _, entry in sorted(found, key=lambda e: e[0]) if entry[2] <= self.vocabulary]
+        return self.starting[label, start]
 
     def best(self, label: str, i: int, j: int) -> list[Parse]:
         key = (label, i, j)
@@ -118,13 +129,13 @@ class _Chart:
         self.memo[key] = []  # no cycles through the same span
         found: dict[str, Parse] = {}
         present = set(self.words[i:j])
-        for rule, logp, needs, template in self.rules(label):
+        for rule, logp, needs, template in self.rules(label, i):
             if not needs <= present:
                 continue
             self.steps += 1
             if self.steps > self.p.max_steps:
                 break
-            if not (self._fits(rule.text[0], i) and self._fits(rule.text[-1], j - 1)):
+            if not self._fits(rule.text[-1], j - 1):
                 continue
             if not any(is_hole(t) for t in rule.text) and len(rule.text) != j - i:
                 continue
