@@ -88,11 +88,13 @@ class ChartParser:
                 self.rules[rule.label].append((rule, math.log(n / totals[rule.label]) + bias.get(rule, 0.0), words, _template(rule.fragment)))
                 self.types[rule.label] = rule.type
         #: per label, its rules by their first item (a word, a ``<type>`` slot, ``[]`` for a hole), with their order
-        self.starts: dict[str, dict[str, list[tuple[int, tuple[Rule, float, frozenset, tuple]]]]] = defaultdict(lambda: defaultdict(list))
+        self.starts: dict[str, dict[str, list[tuple[int, tuple[Rule, float, frozenset, tuple]]]]] = {}
         for label, entries in self.rules.items():
+            index: dict[str, list[tuple[int, tuple[Rule, float, frozenset, tuple]]]] = defaultdict(list)
             for n, entry in enumerate(entries):
                 first = entry[0].text[0]
-                self.starts[label]["[]" if is_hole(first) else first].append((n, entry))
+                index["[]" if is_hole(first) else first].append((n, entry))
+            self.starts[label] = dict(index)
         self.by_type: dict[str, list[str]] = defaultdict(list)
         for label, t in self.types.items():
             if label != ROOT:
