@@ -85,16 +85,17 @@ class FakeLLM:
                     if fake.delay:
                         fake.released.wait(fake.delay)
                     if failing:
-                        self.send(fake.fail_status, json.dumps({"error": f"busy, key was {self.headers.get('Authorization')}"}).encode())
+                        status, payload = fake.fail_status, json.dumps({"error": f"busy, key was {self.headers.get('Authorization')}"}).encode()
                     elif refused:
-                        self.send(400, b'{"error": {"message": "prompt refused"}}')
+                        status, payload = 400, b'{"error": {"message": "prompt refused"}}'
                     elif fake.raw is not None:
-                        self.send(200, fake.raw)
+                        status, payload = 200, fake.raw
                     else:
-                        self.send(200, json.dumps(fake.reply or fake.respond(self.path, body)).encode())
+                        status, payload = 200, json.dumps(fake.reply or fake.respond(self.path, body)).encode()
                 finally:
-                    with fake.cond:
+                    with fake.cond:  # done before the reply: the client may send its next request as soon as it has it
                         fake.in_flight -= 1
+                self.send(status, payload)
 
             def send(self, status: int, payload: bytes) -> None:
                 self.send_response(status)
@@ -301,7 +302,7 @@ def test_a_client_error_is_not_retried_and_the_key_never_shows(serve, monkeypatc
 
 
 def test_at_most_concurrency_requests_are_in_flight(serve):
-    server = serve(gate=2)
+    server = serve(gate=3)  # each request waits (0.5 s at most) for a third one that a client of 2 never sends
     proposer = fast(server.url, api="chat", concurrency=2)
     results = proposer.propose([f"q{i}" for i in range(6)], 2)
     assert len(server.bodies) == 6 and server.max_in_flight == 2
