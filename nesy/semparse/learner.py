@@ -127,7 +127,7 @@ def learn_parser(
         parser, _ = grammar_step(dsl, examples, lexicon, candidates, config, report, stats)
     if config.analogy_share > 0:
         started = time.perf_counter()
-        seen = ([f"<{lex[1]}>" if lex else w for w, lex in zip(ex.tokens, parser.lexical(ex.tokens))] for ex in examples)
+        seen = (parser.shape(ex.tokens) for ex in examples)
         made = analogous_rules(parser.counts, config.analogy_share, config.analogy_max_len, config.analogy_evidence, seen)
         parser = dataclasses.replace(parser, counts={**parser.counts, **made}, _chart=None, _relaxed=None)
         stats["analogy_rules"] = len(made)

@@ -71,8 +71,8 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
     """
     types = {name: str(c.type) for name, c in dsl.constants.items()}
     started = time.perf_counter()
-    lexical = SemanticParser(lexicon, types, {}).lexical
-    shapes = [[f"<{lex[1]}>" if lex else w for w, lex in zip(ex.tokens, lexical(ex.tokens))] for ex in examples]
+    reader = SemanticParser(lexicon, types, {})
+    shapes = [reader.shape(ex.tokens) for ex in examples]
 
     def consistency(candidates: Sequence[Sequence[Sequence[Rule]]]) -> Consistency:
         return Consistency.of(candidates, prior=config.prior, base=config.base,

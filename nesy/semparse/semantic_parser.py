@@ -61,6 +61,10 @@ class SemanticParser:
             out.append((c, self.constant_types[c]) if c is not None else None)
         return out
 
+    def shape(self, tokens: Sequence[str]) -> list[str]:
+        """The words as the rules see them: each lexicon word written ``<type>``."""
+        return [f"<{lex[1]}>" if lex else w for w, lex in zip(tokens, self.lexical(tokens))]
+
     def parses(self, tokens: Sequence[str]):
         """The k best parses (:class:`~nesy.semparse.parser.Parse`), best first."""
         return self.chart.parse(tokens, self.lexical(tokens))
