@@ -8,7 +8,10 @@ covers a sub-span that starts and ends on lexicon words (as spans do when rules 
 and parses as that label. For questions that parse no other way, two relaxations (each with a
 cost): when no rule of the hole's label covers the sub-span, rules of other labels of the same
 type may (``backoff``), which is how a category met in one position is used in another; and a
-hole may leave out up to ``skip`` function words before its span.
+hole may leave out up to ``skip`` function words before its span, where some rule has that run of
+words standing right before one of its holes (a *lead-in*: "... of the object that is to the
+[relate]" read in a one-hop question lets "right of the object that is to the right of the
+cube" be read as a relation of a relation).
 
 Example:
     >>> from nesy.semparse.grammar import extract
@@ -28,7 +31,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from .grammar import ROOT, Rule, is_hole, is_slot
 from .tree import CONST, HOLE, SLOT, Tree, fill
@@ -59,7 +62,8 @@ class ChartParser:
         counts: How often each rule was seen (or its weight).
         k: Parses kept per label and span.
         backoff: Cost of filling a hole with another label of the same type (None: never).
-        skip: Most words (none of them lexicon words) a hole may leave out before its span.
+        skip: Most words (none of them lexicon words) a hole may leave out before its span; only
+            runs that stand right before a hole in some rule (:func:`lead_ins`) are left out.
         skip_cost: Cost of each word left out.
         max_steps: Rule matches tried per question (rules whose words and first item fit a span)
             before giving up (keeps bad cases bounded).
@@ -75,6 +79,7 @@ class ChartParser:
     ) -> None:
         self.k, self.backoff, self.max_steps, self.skip, self.skip_cost = k, backoff, max_steps, skip, skip_cost
         self.retype = retype
+        self.lead_ins = lead_ins(counts) if skip else frozenset()
         bias = bias or {}
         totals: dict[str, float] = defaultdict(float)
         for rule, n in counts.items():
@@ -210,7 +215,7 @@ class _Chart:
                 start = pos + skipped
                 if start >= end or (skipped and self.lexical[start - 1] is not None):
                     return
-                if self.lexical[start] is not None:
+                if self.lexical[start] is not None and (not skipped or tuple(self.words[pos:start]) in self.p.lead_ins):
                     yield from self._fill(items, n, start, end, -self.p.skip_cost * skipped)
             return
         if is_slot(item):
@@ -223,6 +228,27 @@ class _Chart:
         if self.words[pos] != item or self.lexical[pos] is not None:
             return
         yield from self._match(items, n + 1, pos + 1, end)
+
+
+def lead_ins(rules: Iterable[Rule]) -> frozenset[tuple[str, ...]]:
+    """The runs of words that stand right before a hole in some rule: each tail of the words
+    between a hole and the item (slot, hole or start) before it.
+
+    Example:
+        >>> from nesy.semparse.tree import Tree
+        >>> sorted(lead_ins([Rule("^", ("<size>", "thing", "left", "of", "[relate]"), Tree("f"))]))
+        [('left', 'of'), ('of',), ('thing', 'left', 'of')]
+    """
+    runs: set[tuple[str, ...]] = set()
+    for rule in rules:
+        for h, item in enumerate(rule.text):
+            if not is_hole(item):
+                continue
+            p = h
+            while p > 0 and not is_hole(rule.text[p - 1]) and not is_slot(rule.text[p - 1]):
+                p -= 1
+                runs.add(rule.text[p:h])
+    return frozenset(runs)
 
 
 def _template(fragment: Tree) -> tuple[tuple[bool | None, "str | int"], ...]:

@@ -21,6 +21,10 @@ from .lexicon import Lexicon
 from .parser import ChartParser
 from .tree import Tree, to_text
 
+#: Most words a hole may leave out before its span when a question is parsed again relaxed (only
+#: runs that some rule has right before a hole: :func:`~nesy.semparse.parser.lead_ins`).
+RELAXED_SKIP = 8
+
 
 @dataclass
 class SemanticParser:
@@ -73,12 +77,13 @@ class SemanticParser:
         """The best program tree, or None when the question does not parse.
 
         A question that does not parse with the rules as learned is parsed again with the
-        chart's relaxations (another label of the hole's type, a few left-out function words).
+        chart's relaxations (another label of the hole's type, a lead-in of function words left out
+        before a hole).
         """
         found = self.parses(tokens)
         if not found and self.relaxed:
             if self._relaxed is None:
-                self._relaxed = ChartParser(self.counts, k=self.k, backoff=8.0, skip=3, retype=self.retype, bias=self.bias)
+                self._relaxed = ChartParser(self.counts, k=self.k, backoff=8.0, skip=RELAXED_SKIP, retype=self.retype, bias=self.bias)
             found = self._relaxed.parse(tokens, self.lexical(tokens))
         return found[0].program if found else None
 

@@ -4,7 +4,7 @@ import pytest
 
 from nesy.errors import NesyError
 from nesy.semparse.grammar import ROOT, extract
-from nesy.semparse.parser import ChartParser
+from nesy.semparse.parser import ChartParser, lead_ins
 from nesy.semparse.tree import CONST, Tree, to_text
 
 TYPES = {"red": "color", "blue": "color", "cube": "shape", "ball": "shape", "left": "relation", "behind": "relation"}
@@ -79,3 +79,22 @@ def test_with_wrappers_a_description_reads_the_same_wherever_it_stands():
     lexical = [None, None, ("blue", "color"), None, None, ("behind", "relation"), None, None, ("ball", "shape"), None]
     assert [to_text(p.program) for p in parser.parse(words, lexical)] == [
         "count(filter_color(relate(unique(filter_shape(scene(), ball)), behind), blue))"]
+
+
+def test_a_hole_may_leave_out_a_lead_in_that_some_rule_has_before_a_hole():
+    counts = dict.fromkeys(extract(*one_hop("red", "left", "cube"), TYPES, RETURNS), 1.0)
+    # "the object that is to the left of the cube": its words before the relation stand in the root rule
+    words = "what is the object that is to the left of the cube ?".split()
+    program = call("count", call("unique", call("relate", obj("cube", 1), c("left", 0))))
+    counts.update(dict.fromkeys(extract(words, [8, 11], program, TYPES, RETURNS), 1.0))
+    assert ("object", "that", "is", "to", "the") in lead_ins(counts)
+
+    def read(question, skip=8):
+        words = question.split()
+        parser = ChartParser(counts, backoff=8.0, skip=skip)
+        return [to_text(p.program) for p in parser.parse(words, [(w, TYPES[w]) if w in TYPES else None for w in words])]
+
+    two_hops = "how many blue things are left of the object that is to the behind of the ball ?"
+    assert read(two_hops)[0] == "count(filter_color(relate(unique(relate(unique(filter_shape(scene(), ball)), behind)), left), blue))"
+    assert read(two_hops, skip=0) == [] and read(two_hops, skip=4) == []
+    assert read("how many blue things are left of the object which sits to the behind of the ball ?") == []
