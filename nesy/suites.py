@@ -121,6 +121,7 @@ def run_suite(suite: Suite, config: BenchConfig, progress: Progress | None = Non
         raise NesyError(f"suite {suite.name!r} has no split {split!r} (splits: {', '.join(suite.splits)})")
     config = BenchConfig(**{**asdict(config), "split": split})
     started = time.time()
+    commit = git_hash()  # the code that runs, read before the run (a long run may outlive later commits)
     results = suite.run(config, progress or NullProgress())
     missing = [f for f in REQUIRED_FIELDS if f not in results]
     if missing:
@@ -132,7 +133,7 @@ def run_suite(suite: Suite, config: BenchConfig, progress: Progress | None = Non
         "quick": config.quick,
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "versions": versions(),
-        "git_hash": git_hash(),
+        "git_hash": commit,
     }
     return {**header, **results}
 
