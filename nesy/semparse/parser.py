@@ -9,9 +9,9 @@ and parses as that label. For questions that parse no other way, two relaxations
 cost): when no rule of the hole's label covers the sub-span, rules of other labels of the same
 type may (``backoff``), which is how a category met in one position is used in another; and a
 hole may leave out up to ``skip`` function words before its span, where some rule has that run of
-words standing right before one of its holes (a *lead-in*: "... of the object that is to the
-[relate]" read in a one-hop question lets "right of the object that is to the right of the
-cube" be read as a relation of a relation).
+words standing right before one of its holes (a *lead-in*: the rule of "what size is the object
+that is to the [...] ?", read off a one-hop question, lets "right of the object that is to the
+right of the cube" be read as a relation of a relation).
 
 Example:
     >>> from nesy.semparse.grammar import extract
