@@ -79,7 +79,7 @@ class ChartParser:
     ) -> None:
         self.k, self.backoff, self.max_steps, self.skip, self.skip_cost = k, backoff, max_steps, skip, skip_cost
         self.retype = retype
-        self.lead_ins = lead_ins(counts) if skip else frozenset()
+        self.lead_ins = lead_ins(rule for rule, n in counts.items() if n > 0) if skip else frozenset()  # the rules the chart uses
         bias = bias or {}
         totals: dict[str, float] = defaultdict(float)
         for rule, n in counts.items():
