@@ -63,7 +63,7 @@ def _perception(options: dict[str, Any], scenes: SceneConfig, seed: int, pool: A
 
 def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, progress: Progress) -> dict[str, Any]:
     """Learn the parser, train perception, answer the test questions on perceived pictures."""
-    learned = learn_split(split, options, seed=seed, progress=progress)
+    learned = learn_split(split, options, seed=seed, progress=progress, pool=pool)
     test_scenes, test_questions, texts = learned.test_scenes, learned.test_questions, learned.test_texts
 
     model, perception = _perception(options, learned.train_config.scenes, seed, pool, progress)

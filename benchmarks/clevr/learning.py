@@ -229,7 +229,8 @@ def learn_split(split: str, options: dict[str, Any], *, seed: int, progress: Pro
     config = LearnConfig(lexicon_examples=max(300, options["n_train"] // 10), rounds=options["rounds"],
                          blind_probes=options["blind_probes"], compose_split_heads=bool(options["split_heads"]),
                          inner_wrappers=bool(options["inner_wrappers"]), rerank_epochs=options["rerank_epochs"],
-                         analogy_share=LearnConfig.analogy_share if options["analogy"] else 0.0)
+                         analogy_share=LearnConfig.analogy_share if options["analogy"] else 0.0,
+                         workers=getattr(pool, "n_workers", None) or 1)  # the executor's workers wait while the parser learns
     dsl = clevr_dsl(math=split == "math")
     parser, stats = learn_parser(dsl, examples_of(train_scenes, train_questions), config, stage_reporter(progress))
     train_seconds = time.perf_counter() - started

@@ -116,6 +116,11 @@ class LearnConfig:
             the answers (:mod:`~nesy.semparse.rerank`; 0: not run).
         rerank_k: Parses of each question run in step 6.
         rerank_step: Step 6's change of a rule's log-weight per wrong best parse.
+        rerank_questions: Most questions one pass of step 6 visits (a different random sample in
+            each pass when there are more): its updates come from the few questions whose best
+            parse is wrong, and a pass over many more only adds time.
+        workers: Processes of step 4's parse-and-verify passes (forked, see
+            :mod:`~nesy.semparse.fork_map`; the result does not depend on it).
         analogy_share: Before step 6, rules for wordings never seen whole, made from the kept ones
             by the substitutions their minimal pairs show (:mod:`~nesy.semparse.analogy`), weigh
             at most this share of each label's kept weight (0: none are made).
@@ -171,6 +176,8 @@ class LearnConfig:
     rerank_epochs: int = 2
     rerank_k: int = 8
     rerank_step: float = 1.0
+    rerank_questions: int = 10_000
+    workers: int = 1
     analogy_share: float = 0.002
     analogy_max_len: int = 4
     analogy_evidence: int = 2
@@ -181,7 +188,7 @@ class LearnConfig:
         return {"max_steps": self.search_steps // divide, "deadline": time.monotonic() + self.search_seconds / divide}
 
     def __post_init__(self) -> None:
-        if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k, self.rerank_k) < 1:
+        if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k, self.rerank_k, self.rerank_questions, self.workers) < 1:
             raise NesyError("LearnConfig: sizes and counts must be >= 1")
         if self.analogy_share < 0 or min(self.analogy_max_len, self.analogy_evidence) < 1:
             raise NesyError("LearnConfig: analogy_share must be >= 0, analogy_max_len and analogy_evidence >= 1")

@@ -101,7 +101,8 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
     """Learn per-rule weights from the answers (see the module docstring); the parser with their average
     (as its ``bias``, in place of any it had).
 
-    ``config.rerank_epochs`` passes over the examples (in a fixed shuffled order), each parsed
+    ``config.rerank_epochs`` passes over the examples (in a fixed shuffled order; at most
+    ``config.rerank_questions`` of them per pass), each parsed
     with ``config.rerank_k`` best parses; ``stats`` gets ``rerank_updates`` (per pass),
     ``rerank_top_right`` (per pass, the share of questions whose best parse gave the answer when
     visited) and ``rerank_seconds``.
@@ -113,13 +114,14 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
     stats["rerank_updates"], stats["rerank_top_right"] = [], []
     for epoch in range(config.rerank_epochs):
         random.Random(epoch).shuffle(order)
+        visit = order[: config.rerank_questions]
         updates = top_right = 0
-        for n, i in enumerate(order):
+        for n, i in enumerate(visit):
             weights.tick()
             ex = examples[i]
             parses = current.parses(ex.tokens)
             if n % 500 == 0:
-                report(f"rerank pass {epoch + 1}", n, len(order))
+                report(f"rerank pass {epoch + 1}", n, len(visit))
             if not parses:
                 continue
             if gives_answer(dsl, parses[0].program, ex):
@@ -134,9 +136,9 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
                 if gained[rule] != lost[rule]:
                     weights.add(rule, config.rerank_step * (gained[rule] - lost[rule]))
             current = _with_bias(parser, weights.weights, config.rerank_k)
-        report(f"rerank pass {epoch + 1}", len(order), len(order))
+        report(f"rerank pass {epoch + 1}", len(visit), len(visit))
         stats["rerank_updates"].append(updates)
-        stats["rerank_top_right"].append(top_right / max(1, len(examples)))
-        log.info("rerank pass %d: %d updates, best parse right on %d of %d", epoch + 1, updates, top_right, len(examples))
+        stats["rerank_top_right"].append(top_right / max(1, len(visit)))
+        log.info("rerank pass %d: %d updates, best parse right on %d of %d", epoch + 1, updates, top_right, len(visit))
     stats["rerank_seconds"] = time.perf_counter() - started
     return _with_bias(parser, weights.average(), parser.k)

@@ -19,6 +19,7 @@ from nesy.solvers.dsl.language import DSL
 
 from .agreement import Consistency, choose, confirmed
 from .enumerate import _same_answer
+from .fork_map import fork_map
 from .grammar import Rule
 from .learn_config import Example, LearnConfig
 from .lexicon import Lexicon
@@ -98,17 +99,25 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
         parser = SemanticParser(lexicon, types, dict(counts), k=config.k)
         new: Counter = Counter()
         verified = 0
-        for i, ex in enumerate(examples):
+
+        def best_right(i: int, parser: SemanticParser = parser) -> tuple[Rule, ...] | None:
+            ex = examples[i]
             right = [p for p in parser.parses(ex.tokens) if gives_answer(dsl, p.program, ex)]
-            read[i] = bool(right)
-            if right:
+            if not right:
+                return None
+            best = right[0] if config.selection == "frequency" else max(right, key=lambda p: table.score(p.rules) + config.frequency * p.score)
+            return tuple(best.rules)
+
+        stage = f"verify round {round_ + 1}"
+        chunk = max(1, min(250, len(examples) // (4 * config.workers)))
+        found = fork_map(best_right, len(examples), config.workers, chunk, progress=lambda done, stage=stage: report(stage, done, len(examples)))
+        for i, rules in enumerate(found):
+            read[i] = rules is not None
+            if rules is not None:
                 verified += 1
-                best = right[0] if config.selection == "frequency" else max(right, key=lambda p: table.score(p.rules) + config.frequency * p.score)
-                new.update(best.rules)
+                new.update(rules)
             elif chosen[i]:
                 new.update(chosen[i])
-            if i % 500 == 0:
-                report(f"verify round {round_ + 1}", i, len(examples))
         counts = new
         stats[f"verified_round_{round_ + 1}"] = verified / max(1, len(examples))
     stats["verify_seconds"] = time.perf_counter() - started

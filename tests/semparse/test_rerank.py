@@ -57,6 +57,17 @@ def test_a_coincidence_kept_more_often_loses_to_the_reading_that_is_never_wrong(
     assert learned.counts == parser.counts and learned.k == parser.k  # only the weights change
 
 
+def test_a_pass_visits_at_most_rerank_questions():
+    parser = _parser({WORD: 10.0, TRUE: 1.0, LUCKY: 5.0})
+    train = _examples([("one", "three"), ("four", "two"), ("two", "five"), ("five", "one")] * 5)  # min is wrong on each
+    stats = {}
+    rerank_step(_dsl(), train, parser, LearnConfig(rerank_epochs=1, rerank_questions=3), lambda *a: None, stats)
+    assert stats["rerank_updates"] == [1]  # the first update makes max win on the other two visited
+    assert stats["rerank_top_right"] == [2 / 3]
+    with pytest.raises(NesyError, match="must be >= 1"):
+        LearnConfig(rerank_questions=0)
+
+
 def test_answers_no_parse_gives_change_nothing():
     parser = _parser({WORD: 10.0, TRUE: 1.0, LUCKY: 5.0})
     wrong = [Example(("two", "and", "five"), 7, _no_world)]  # neither max nor min: nothing to learn from

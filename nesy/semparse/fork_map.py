@@ -1,0 +1,77 @@
+"""The learner's per-question passes on several cores: a map over question indices in forked processes.
+
+Parsing and checking one training question does not depend on any other (step 4's verification
+pass), so :func:`fork_map` runs such a pass in ``workers`` processes forked from the learner: each
+inherits the examples, the grammar and the scoring table as they are at the fork (nothing is
+pickled but the indices and the results), runs ``task(i)`` for a contiguous span of indices and
+sends the results back in order. The result is the list ``[task(i) for i in range(n)]``,
+whatever the number of workers. Where ``fork`` is not available (Windows, macOS's default), with
+one worker, or for a short pass, it runs in this process.
+
+The programs run here are the learner's own enumerated candidates, evaluated with the DSL's
+primitives (as in one process); nothing a model emitted is executed.
+
+Example:
+    >>> squares = fork_map(lambda i: i * i, 1000, workers=2, chunk=100)
+    >>> squares[:4], len(squares)
+    ([0, 1, 4, 9], 1000)
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from typing import Callable, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_TASK: Callable[[int], object] | None = None  # the task of the pass in progress (inherited by the forked workers)
+
+
+def _run_span(span: tuple[int, int]) -> list[object]:
+    assert _TASK is not None
+    return [_TASK(i) for i in range(*span)]
+
+
+def can_fork() -> bool:
+    """Whether this platform can fork worker processes."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def fork_map(task: Callable[[int], T], n: int, workers: int = 1, chunk: int = 250,
+             progress: Callable[[int], None] | None = None) -> list[T]:
+    """``[task(i) for i in range(n)]``, computed by ``workers`` forked processes.
+
+    Args:
+        task: Computes one index's result; it and everything it reads are inherited, not pickled
+            (its results are pickled back).
+        n: Number of indices.
+        workers: Processes (1: this process).
+        chunk: Indices per piece of work (also the least number of pieces before workers are started).
+        progress: Called with the number of indices done so far, now and then.
+
+    Returns:
+        The results, in index order.
+    """
+    global _TASK
+    spans = [(start, min(n, start + chunk)) for start in range(0, n, chunk)]
+    if workers <= 1 or len(spans) < 2 or not can_fork():
+        out = []
+        for start, stop in spans:
+            out.extend(task(i) for i in range(start, stop))
+            if progress:
+                progress(stop)
+        return out
+    _TASK = task
+    try:
+        out = []
+        with multiprocessing.get_context("fork").Pool(min(workers, len(spans))) as pool:
+            for part in pool.imap(_run_span, spans):
+                out.extend(part)
+                if progress:
+                    progress(len(out))
+        return out  # type: ignore[return-value]
+    finally:
+        _TASK = None
