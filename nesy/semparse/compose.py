@@ -44,6 +44,7 @@ from nesy.solvers.dsl.language import DSL
 
 from .blind import blind_calls
 from .enumerate import _FAILED, Atom, consistent_programs
+from .fork_map import fork_map
 from .grammar import ROOT, Rule, readings
 from .idle import working_programs
 from .parser import _Chart
@@ -142,13 +143,15 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
             read = verified is not None and verified[i]
             order.append(((read, type(ex.answer) is not bool), i, positions, lexical))
     order.sort(key=lambda t: t[0])
-    searched = 0
-    for n, (_, i, positions, lexical) in enumerate(order[: config.compose_searched]):
+    order = order[: config.compose_searched]
+
+    def compose_one(n: int) -> list[list[Rule]] | None:
+        """The readings of the n-th question in order (None: the grammar parses none of its phrases)."""
+        _, i, positions, lexical = order[n]
         ex = examples[i]
         atoms = phrase_atoms(dsl, parser, ex.tokens, positions, ex.bind, per_span=config.compose_per_span)
         if not atoms:
-            continue
-        searched += 1
+            return None
         search = {"max_size": config.compose_size, "constants": [lexical[p][0] for p in positions], "bind": ex.bind,  # type: ignore[index]
                   "ordered": True, "every": True, "max_found": config.max_candidates, "answer_type": ex.answer_type, "atoms": atoms}
         found = consistent_programs(dsl, ex.answer, slack=config.slack, **search, **config.limits())
@@ -157,10 +160,16 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
             found += [f for f in consistent_programs(dsl, ex.answer, slack=config.compose_split_slack, distinct_splits=True,
                                                      split_heads=config.compose_split_heads, **search,
                                                      **config.limits()) if f.program not in texts]
-        candidates[i] = readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle, blind), types, returns,
-                                 config.wrappers)
-        if n % 500 == 0:
-            report("compose", n, min(len(order), config.compose_searched))
+        return readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle, blind), types, returns,
+                        config.wrappers)
+
+    results = fork_map(compose_one, len(order), config.workers, chunk=max(1, min(50, len(order) // (8 * config.workers))),
+                       progress=lambda done: report("compose", done, len(order)))
+    searched = 0
+    for (_, i, _, _), found in zip(order, results):
+        if found is not None:
+            searched += 1
+            candidates[i] = found
     stats["composed"] = searched
     stats["composed_with_candidates"] = sum(1 for c in candidates if c)
     return candidates

@@ -1,7 +1,8 @@
 """The learner's per-question passes on several cores: a map over question indices in forked processes.
 
-Parsing and checking one training question does not depend on any other (step 4's verification
-pass), so :func:`fork_map` runs such a pass in ``workers`` processes forked from the learner: each
+The learner's searches for one question (steps 1, 2 and 5) and its parse-and-verify pass (step 4)
+do not depend on any other question, so :func:`fork_map` runs such a pass in ``workers``
+processes forked from the learner: each
 inherits the examples, the grammar and the scoring table as they are at the fork (nothing is
 pickled but the indices and the results), runs ``task(i)`` for a contiguous span of indices and
 sends the results back in order. The result is the list ``[task(i) for i in range(n)]``,

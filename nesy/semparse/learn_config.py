@@ -119,8 +119,9 @@ class LearnConfig:
         rerank_questions: Most questions one pass of step 6 visits (a different random sample in
             each pass when there are more): its updates come from the few questions whose best
             parse is wrong, and a pass over many more only adds time.
-        workers: Processes of step 4's parse-and-verify passes (forked, see
-            :mod:`~nesy.semparse.fork_map`; the result does not depend on it).
+        workers: Processes of the per-question passes: the searches of steps 1, 2 and 5 and the
+            parse-and-verify passes of step 4 (forked, see :mod:`~nesy.semparse.fork_map`; the
+            result does not depend on it, only the time).
         analogy_share: Before step 6, rules for wordings never seen whole, made from the kept ones
             by the substitutions their minimal pairs show (:mod:`~nesy.semparse.analogy`), weigh
             at most this share of each label's kept weight (0: none are made).

@@ -81,6 +81,7 @@ from .analogy import analogous_rules
 from .blind import blind_calls
 from .compose import compose_step
 from .enumerate import consistent_programs
+from .fork_map import fork_map
 from .grammar import Rule, readings
 from .idle import working_programs
 from .learn_config import Example, LearnConfig
@@ -142,15 +143,16 @@ def lexicon_step(dsl: DSL, examples: Sequence[Example], config: LearnConfig, rep
     types = {name: str(c.type) for name, c in dsl.constants.items()}
     order = informative(examples, config)[: config.lexicon_examples]
     probes = probe_examples(examples, config.probes)
-    lexicon_data = []
-    memo: dict[tuple[str, str, str], bool] = {}
-    for n, i in enumerate(order):
-        ex = examples[i]
+    memo: dict[tuple[str, str, str], bool] = {}  # each worker's own
+
+    def explain(n: int) -> tuple[list[str], list]:
+        ex = examples[order[n]]
         found = consistent_programs(dsl, ex.answer, max_size=config.lexicon_max_size, bind=ex.bind, answer_type=ex.answer_type,
                                     **config.limits())
-        lexicon_data.append((list(ex.tokens), [(f, world_dependent(dsl, f, ex.answer, probes, memo)) for f in found]))
-        if n % 200 == 0:
-            report("lexicon", n, len(order))
+        return list(ex.tokens), [(f, world_dependent(dsl, f, ex.answer, probes, memo)) for f in found]
+
+    lexicon_data = fork_map(explain, len(order), config.workers, chunk=max(1, min(50, len(order) // (8 * config.workers))),
+                            progress=lambda done: report("lexicon", done, len(order)))
     if not any(reads for _, found in lexicon_data for _, reads in found):
         probes = []  # the worlds do not differ (or there is one): every program may explain its question
     lexicon_data = [(tokens, [f.constants for f, reads in found if reads or not probes]) for tokens, found in lexicon_data]
@@ -173,24 +175,33 @@ def candidate_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, conf
     parser = SemanticParser(lexicon, types, {}, k=config.k)
     worlds = [ex.bind for ex in probe_examples(examples, config.probe_worlds)] if config.probe_worlds else []
     blind = blind_calls(dsl, examples, config)
-    candidates: list[list[list[Rule]]] = [[] for _ in examples]
-    searched = 0
+    chosen: list[tuple[int, list[int], list]] = []  # (question, its lexicon word positions, their constants), in order
     for i, ex in enumerate(examples):
+        if len(chosen) >= config.max_searched:
+            break
         lexical = parser.lexical(ex.tokens)
         positions = [p for p, lex in enumerate(lexical) if lex is not None]
-        if len(positions) > config.max_constants or searched >= config.max_searched:
-            continue
-        searched += 1
+        if len(positions) <= config.max_constants:
+            chosen.append((i, positions, [lexical[p][0] for p in positions]))  # type: ignore[index]
+
+    def search_one(n: int) -> list[list[Rule]]:
+        i, positions, constants = chosen[n]
+        ex = examples[i]
         found = consistent_programs(
-            dsl, ex.answer, max_size=config.max_size, constants=[lexical[p][0] for p in positions], bind=ex.bind,  # type: ignore[index]
+            dsl, ex.answer, max_size=config.max_size, constants=constants, bind=ex.bind,
             ordered=True, every=True, max_found=config.max_candidates, slack=config.slack, answer_type=ex.answer_type,
             **config.limits(),
             probes=[w for w in worlds if w is not ex.bind],
         )
-        candidates[i] = readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle, blind), types, returns,
-                                 config.wrappers)
-        if i % 500 == 0:
-            report("search", i, len(examples))
+        return readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle, blind), types, returns,
+                        config.wrappers)
+
+    results = fork_map(search_one, len(chosen), config.workers, chunk=max(1, min(50, len(chosen) // (8 * config.workers))),
+                       progress=lambda done: report("search", done, len(chosen)))
+    candidates: list[list[list[Rule]]] = [[] for _ in examples]
+    for (i, _, _), found in zip(chosen, results):
+        candidates[i] = found
+    searched = len(chosen)
     stats["searched"] = searched
     stats["with_candidates"] = sum(1 for c in candidates if c)
     return candidates
