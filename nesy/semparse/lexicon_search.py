@@ -128,7 +128,8 @@ def extend_lexicon(
     explain the question (:func:`wildcard_fills`). EM over the non-lexicon words of the questions some
     missing constant explains picks the new words; a word is taken only if its constant explains
     at least three quarters of its questions and at most half as large a share of the others (a
-    function word's or a coincidence's constant explains both alike). When a single constant is
+    function word's or a coincidence's constant explains both alike), and one word per constant, the
+    best explained (:func:`_compared`). When a single constant is
     missing, every such question offers it and there are no others to compare with: the EM's word
     whose questions it explains most above the scanned questions without the word (at least twice
     as often) is taken (:func:`_single_out`). Only questions with a word the shortest questions rarely
@@ -179,8 +180,21 @@ def extend_lexicon(
 
 def _compared(extra: Lexicon, data: list, missing: set[str], in_data: Counter, elsewhere: Counter,
               scanned: int) -> dict[str, tuple[str, float]]:
-    """The EM's new words (with constant and support) whose constant explains their questions more than the others'."""
-    added = {}
+    """The EM's new words (with constant and support) whose constant explains their questions more than the others'.
+
+    One word per constant: where several pass, the one whose questions the constant explains most
+    (Laplace-smoothed share, so a rare word's lucky few questions count for less) is taken. At iid
+    50,000 "number" (9 questions, 8 explained by ``behind``) passed beside "behind" (28 of 28).
+
+    Example:
+        >>> extra = Lexicon({"behind": "behind", "number": "behind"}, {"behind": 1.0, "number": 1.0})
+        >>> data = [(["behind"], [("behind",)])] * 28 + [(["number"], [("behind",)])] * 8 + [(["number"], [("left",)])]
+        >>> data += [(["what"], [("left",)])] * 30 + [(["what"], [("front",)])] * 39
+        >>> _compared(extra, data, {"behind", "left", "front"}, Counter(), Counter(), 100)
+        {'behind': ('behind', 1.0)}
+    """
+    added: dict[str, tuple[str, float]] = {}
+    smoothed: dict[str, float] = {}
     for w, c in extra.entries.items():
         with_w = [c in {x for (x,) in cands} for words, cands in data if w in words]
         without = [c in {x for (x,) in cands} for words, cands in data if w not in words]
@@ -189,7 +203,9 @@ def _compared(extra: Lexicon, data: list, missing: set[str], in_data: Counter, e
                   in_data[w], len(data), elsewhere[w], scanned - len(data), share, sum(without) / max(1, len(without)))
         if c in missing and without and share >= 0.75 and sum(without) / len(without) <= share / 2:  # else a function word or a coincidence
             added[w] = c, extra.support[w]
-    return added
+            smoothed[w] = (sum(with_w) + 1) / (len(with_w) + 2)
+    best = {c: max(sorted(w for w in added if added[w][0] == c), key=smoothed.__getitem__) for c, _ in added.values()}
+    return {w: added[w] for w in sorted(added) if best[added[w][0]] == w}
 
 
 def _single_out(extra: Lexicon, constant: str, in_data: Counter, elsewhere: Counter, explained: int,
