@@ -163,8 +163,7 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
         return readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle, blind), types, returns,
                         config.wrappers)
 
-    results = fork_map(compose_one, len(order), config.workers, chunk=max(1, min(50, len(order) // (8 * config.workers))),
-                       progress=lambda done: report("compose", done, len(order)))
+    results = fork_map(compose_one, len(order), config.workers, progress=lambda done: report("compose", done, len(order)))
     searched = 0
     for (_, i, _, _), found in zip(order, results):
         if found is not None:

@@ -20,11 +20,8 @@ Example:
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 from typing import Callable, TypeVar
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -41,7 +38,7 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def fork_map(task: Callable[[int], T], n: int, workers: int = 1, chunk: int = 250,
+def fork_map(task: Callable[[int], T], n: int, workers: int = 1, chunk: int | None = None,
              progress: Callable[[int], None] | None = None) -> list[T]:
     """``[task(i) for i in range(n)]``, computed by ``workers`` forked processes.
 
@@ -50,13 +47,16 @@ def fork_map(task: Callable[[int], T], n: int, workers: int = 1, chunk: int = 25
             (its results are pickled back).
         n: Number of indices.
         workers: Processes (1: this process).
-        chunk: Indices per piece of work (also the least number of pieces before workers are started).
+        chunk: Indices per piece of work; two pieces at least before workers are started (default:
+            about eight pieces per worker, at most 50 indices each, so progress comes often and a
+            slow question does not hold a worker's whole share).
         progress: Called with the number of indices done so far, now and then.
 
     Returns:
         The results, in index order.
     """
     global _TASK
+    chunk = chunk or max(1, min(50, n // (8 * workers)))
     spans = [(start, min(n, start + chunk)) for start in range(0, n, chunk)]
     if workers <= 1 or len(spans) < 2 or not can_fork():
         out = []

@@ -151,8 +151,7 @@ def lexicon_step(dsl: DSL, examples: Sequence[Example], config: LearnConfig, rep
                                     **config.limits())
         return list(ex.tokens), [(f, world_dependent(dsl, f, ex.answer, probes, memo)) for f in found]
 
-    lexicon_data = fork_map(explain, len(order), config.workers, chunk=max(1, min(50, len(order) // (8 * config.workers))),
-                            progress=lambda done: report("lexicon", done, len(order)))
+    lexicon_data = fork_map(explain, len(order), config.workers, progress=lambda done: report("lexicon", done, len(order)))
     if not any(reads for _, found in lexicon_data for _, reads in found):
         probes = []  # the worlds do not differ (or there is one): every program may explain its question
     lexicon_data = [(tokens, [f.constants for f, reads in found if reads or not probes]) for tokens, found in lexicon_data]
@@ -196,13 +195,11 @@ def candidate_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, conf
         return readings(ex.tokens, positions, working_programs(dsl, found, ex.bind, config.drop_idle, blind), types, returns,
                         config.wrappers)
 
-    results = fork_map(search_one, len(chosen), config.workers, chunk=max(1, min(50, len(chosen) // (8 * config.workers))),
-                       progress=lambda done: report("search", done, len(chosen)))
+    results = fork_map(search_one, len(chosen), config.workers, progress=lambda done: report("search", done, len(chosen)))
     candidates: list[list[list[Rule]]] = [[] for _ in examples]
     for (i, _, _), found in zip(chosen, results):
         candidates[i] = found
-    searched = len(chosen)
-    stats["searched"] = searched
+    stats["searched"] = len(chosen)
     stats["with_candidates"] = sum(1 for c in candidates if c)
     return candidates
 

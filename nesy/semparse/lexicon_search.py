@@ -204,8 +204,12 @@ def _compared(extra: Lexicon, data: list, missing: set[str], in_data: Counter, e
         if c in missing and without and share >= 0.75 and sum(without) / len(without) <= share / 2:  # else a function word or a coincidence
             added[w] = c, extra.support[w]
             smoothed[w] = (sum(with_w) + 1) / (len(with_w) + 2)
-    best = {c: max(sorted(w for w in added if added[w][0] == c), key=smoothed.__getitem__) for c, _ in added.values()}
-    return {w: added[w] for w in sorted(added) if best[added[w][0]] == w}
+    best: dict[str, str] = {}  # constant -> its best word (the first in alphabetical order on a tie)
+    for w in sorted(added):
+        c = added[w][0]
+        if c not in best or smoothed[w] > smoothed[best[c]]:
+            best[c] = w
+    return {w: added[w] for w in sorted(best.values())}
 
 
 def _single_out(extra: Lexicon, constant: str, in_data: Counter, elsewhere: Counter, explained: int,

@@ -109,8 +109,7 @@ def grammar_step(dsl: DSL, examples: Sequence[Example], lexicon: Lexicon, candid
             return tuple(best.rules)
 
         stage = f"verify round {round_ + 1}"
-        chunk = max(1, min(250, len(examples) // (4 * config.workers)))
-        found = fork_map(best_right, len(examples), config.workers, chunk, progress=lambda done, stage=stage: report(stage, done, len(examples)))
+        found = fork_map(best_right, len(examples), config.workers, progress=lambda done, stage=stage: report(stage, done, len(examples)))
         for i, rules in enumerate(found):
             read[i] = rules is not None
             if rules is not None:
