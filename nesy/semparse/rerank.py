@@ -132,10 +132,10 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
                 continue
             updates += 1
             gained, lost = Counter(right.rules), Counter(parses[0].rules)
-            for rule in gained.keys() | lost.keys():
-                if gained[rule] != lost[rule]:
-                    weights.add(rule, config.rerank_step * (gained[rule] - lost[rule]))
-            current = _with_bias(parser, weights.weights, config.rerank_k)
+            changed = [rule for rule in gained.keys() | lost.keys() if gained[rule] != lost[rule]]
+            for rule in changed:
+                weights.add(rule, config.rerank_step * (gained[rule] - lost[rule]))
+            current.reweigh({rule: weights.weights[rule] for rule in changed})  # the chart is changed, not built again
         report(f"rerank pass {epoch + 1}", len(visit), len(visit))
         stats["rerank_updates"].append(updates)
         stats["rerank_top_right"].append(top_right / max(1, len(visit)))

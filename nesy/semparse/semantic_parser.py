@@ -57,6 +57,14 @@ class SemanticParser:
             self._chart = ChartParser(self.counts, k=self.k, retype=self.retype, bias=self.bias)
         return self._chart
 
+    def reweigh(self, bias: dict[Rule, float]) -> None:
+        """Set the bias of the rules in ``bias`` (the others keep theirs), updating the chart in place
+        instead of building it again (see :meth:`ChartParser.reweigh`)."""
+        self.bias = {**self.bias, **bias}
+        if self._chart is not None:
+            self._chart.reweigh(bias)
+        self._relaxed = None
+
     def lexical(self, tokens: Sequence[str]) -> list["tuple[str, str] | None"]:
         """For each word: (constant, type) if it is a lexicon word, else None."""
         out: list[tuple[str, str] | None] = []

@@ -87,6 +87,21 @@ def test_the_chart_adds_the_bias_to_a_rules_log_probability():
     assert biased[0].score == pytest.approx(plain[1].score + 2.0)
 
 
+def test_reweighing_in_place_scores_exactly_as_a_chart_built_with_the_merged_bias():
+    counts = {WORD: 1.0, TRUE: 1.0, LUCKY: 3.0}
+    lexical = [("two", "int"), None, ("five", "int")]
+    words = ["two", "and", "five"]
+    parser = _parser(counts)
+    parser.bias = {LUCKY: 0.5}
+    assert parser.parses(words)[0].text == "min(two, five)"  # the chart is built, with LUCKY's bias
+    parser.reweigh({TRUE: 2.0, LUCKY: -0.25})
+    rebuilt = ChartParser(counts, k=parser.k, bias={TRUE: 2.0, LUCKY: -0.25}).parse(words, lexical)
+    assert [(p.text, p.score) for p in parser.parses(words)] == [(p.text, p.score) for p in rebuilt]
+    assert parser.parses(words)[0].text == "max(two, five)" and parser.bias == {TRUE: 2.0, LUCKY: -0.25}
+    parser.reweigh({Rule("^", ("[n]", "or", "[n]"), Tree("min", (HOLE0, HOLE1))): 9.0})  # not in the grammar: no effect
+    assert [(p.text, p.score) for p in parser.parses(words)] == [(p.text, p.score) for p in rebuilt]
+
+
 def test_the_average_counts_each_weight_from_the_step_after_its_change():
     weights = AveragedWeights()
     for step in range(4):
