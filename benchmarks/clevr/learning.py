@@ -229,6 +229,7 @@ def learn_split(split: str, options: dict[str, Any], *, seed: int, progress: Pro
     config = LearnConfig(lexicon_examples=max(300, options["n_train"] // 10), rounds=options["rounds"],
                          blind_probes=options["blind_probes"], compose_split_heads=bool(options["split_heads"]),
                          inner_wrappers=bool(options["inner_wrappers"]), rerank_epochs=options["rerank_epochs"],
+                         rerank_step=float(options["rerank_step"]),
                          analogy_share=LearnConfig.analogy_share if options["analogy"] else 0.0,
                          workers=getattr(pool, "n_workers", None) or 1)  # the executor's workers wait while the parser learns
     dsl = clevr_dsl(math=split == "math")

@@ -33,7 +33,8 @@ that weigh each abduced label, 2), ``qa_min_objects``/``qa_max_objects`` (object
 picture, 3..10).
 
 Learner options (measured in the README): ``rerank_epochs`` (passes of the learner's step 6, rule
-weights learned from the training answers, default 2; 0: off), ``analogy`` (1, the default: rules for
+weights learned from the training answers, default 2; 0: off), ``rerank_step`` (step 6's change of a
+rule's log-weight per wrong best parse, default 1), ``analogy`` (1, the default: rules for
 wordings never seen whole, made from the kept rules' minimal pairs before step 6,
 :mod:`~nesy.semparse.analogy`; 0: off), and three off by default:
 ``blind_probes`` (leave out candidates with a call blind to its world, judged on this many training
@@ -80,11 +81,11 @@ IMAGE_DEFAULTS = {"n_perception_train": 1000, "centre_epochs": 8, "crop_epochs":
 IMAGE_QUICK = {"n_perception_train": 24, "centre_epochs": 1, "crop_epochs": 1, **QA_QUICK}
 IMAGE_LEAST = {"n_perception_train": 2, "centre_epochs": 1, "crop_epochs": 1, **QA_LEAST}
 
-#: The learner's options (:class:`~nesy.semparse.learner.LearnConfig`'s ``rerank_epochs``, ``analogy_share``
-#: (``analogy``: 1 for its default, 0 for none), ``blind_probes``, ``compose_split_heads`` and ``inner_wrappers``);
-#: 0 is each one's least value (off).
-LEARNER_DEFAULTS = {"rerank_epochs": 2, "analogy": 1, "blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
-LEARNER_OFF = {name: 0 for name in LEARNER_DEFAULTS}
+#: The learner's options (:class:`~nesy.semparse.learner.LearnConfig`'s ``rerank_epochs``, ``rerank_step``,
+#: ``analogy_share`` (``analogy``: 1 for its default, 0 for none), ``blind_probes``, ``compose_split_heads`` and
+#: ``inner_wrappers``); 0 is each one's least value (off), 1 for ``rerank_step``.
+LEARNER_DEFAULTS = {"rerank_epochs": 2, "rerank_step": 1, "analogy": 1, "blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
+LEARNER_OFF = {**{name: 0 for name in LEARNER_DEFAULTS}, "rerank_step": 1}
 
 DEFAULTS = {"check_executors": 0, "n_questions": 10000, "n_probes": 1000, "questions_per_scene": 10,
             "n_train": 10000, "n_test": 1000, "rounds": 1, "images": 0, **IMAGE_DEFAULTS, **LEARNER_DEFAULTS}

@@ -29,10 +29,11 @@ def test_options_have_defaults_and_bad_ones_are_named():
 def test_the_learner_options_have_their_defaults_and_reach_the_learner(monkeypatch):
     import nesy.benchmarks.clevr.learning as learning
 
-    assert {k: options_of(BenchConfig())[k] for k in ("rerank_epochs", "analogy", "blind_probes", "split_heads", "inner_wrappers")} == {
-        "rerank_epochs": 2, "analogy": 1, "blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
+    names = ("rerank_epochs", "rerank_step", "analogy", "blind_probes", "split_heads", "inner_wrappers")
+    assert {k: options_of(BenchConfig())[k] for k in names} == {
+        "rerank_epochs": 2, "rerank_step": 1, "analogy": 1, "blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
     for bad, needle in [({"split_heads": 2}, "0 or 1"), ({"inner_wrappers": -1}, "inner_wrappers"), ({"blind_probes": -3}, "blind_probes"),
-                        ({"rerank_epochs": -1}, "rerank_epochs"), ({"analogy": 2}, "0 or 1")]:
+                        ({"rerank_epochs": -1}, "rerank_epochs"), ({"analogy": 2}, "0 or 1"), ({"rerank_step": 0}, "rerank_step= must be an integer >= 1")]:
         with pytest.raises(NesyError, match=needle):
             options_of(BenchConfig(options=bad))
     seen = []
@@ -43,11 +44,11 @@ def test_the_learner_options_have_their_defaults_and_reach_the_learner(monkeypat
 
     monkeypatch.setattr(learning, "learn_parser", learn)
     options = options_of(BenchConfig(options={"n_train": 20, "n_test": 5, "blind_probes": 16, "split_heads": 1, "inner_wrappers": 1,
-                                                  "rerank_epochs": 0, "analogy": 0}))
+                                                  "rerank_epochs": 0, "rerank_step": 3, "analogy": 0}))
     with pytest.raises(RuntimeError, match="stop here"):
         learning.learn_split("iid", options, seed=0, progress=None)
     assert (seen[0].blind_probes, seen[0].compose_split_heads, seen[0].inner_wrappers, seen[0].rerank_epochs) == (16, True, True, 0)
-    assert seen[0].analogy_share == 0.0
+    assert seen[0].analogy_share == 0.0 and seen[0].rerank_step == 3.0
     options["analogy"] = 1
     with pytest.raises(RuntimeError, match="stop here"):
         learning.learn_split("iid", options, seed=0, progress=None)
