@@ -59,7 +59,8 @@ class SemanticParser:
 
     def reweigh(self, bias: dict[Rule, float]) -> None:
         """Set the bias of the rules in ``bias`` (the others keep theirs), updating the chart in place
-        instead of building it again (see :meth:`ChartParser.reweigh`)."""
+        instead of building it again (see :meth:`ChartParser.reweigh`). A copy made with
+        ``dataclasses.replace`` shares this chart unless it was given ``_chart=None``."""
         self.bias = {**self.bias, **bias}
         if self._chart is not None:
             self._chart.reweigh(bias)
