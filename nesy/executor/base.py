@@ -25,7 +25,9 @@ class Executor(ABC):
     """Runs :class:`Job` s and returns their verdicts in order.
 
     Args:
-        cache: A :class:`VerdictCache`; ``None`` makes an in-memory one, ``False`` disables caching.
+        cache: A :class:`VerdictCache`; ``None`` makes an in-memory one, ``False`` disables caching:
+            then every job runs, identical ones in a batch included, and the parent computes no
+            check keys (what a throughput measurement, or a batch known to hold no repeats, wants).
     """
 
     def __init__(self, cache: VerdictCache | None | bool = None) -> None:
@@ -40,21 +42,22 @@ class Executor(ABC):
         """Run the jobs that ``claim(index)`` accepts and call ``on_result(index, verdict)`` once
         for each, in any order.
 
-        ``claim`` is called once per job, just before it would be sent (it computes the job's
-        key: a job answered from the cache or identical to an earlier one is declined and
-        answered by :meth:`map`); calling it as late as possible lets key computation overlap
+        ``claim`` is called once per job, just before it would be sent (with a cache it computes
+        the job's key: a job answered from the cache or identical to an earlier one is declined
+        and answered by :meth:`map`); calling it as late as possible lets key computation overlap
         the workers' runs instead of delaying the first one.
         """
 
     def map(self, jobs: Iterable[Job], progress: Progress | None = None) -> list[Verdict]:
         """Solve ``jobs`` (batched across all workers); verdicts come back in the jobs' order.
 
-        Identical jobs run once; cached verdicts are returned with ``stats["cached"] = 1``.
+        With a cache, identical jobs run once and cached verdicts are returned with
+        ``stats["cached"] = 1``; without one, every job runs.
         """
         jobs = list(jobs)
         total = len(jobs)
         verdicts: list[Verdict | None] = [None] * total
-        solver_fingerprints = fingerprints(jobs)
+        solver_fingerprints = fingerprints(jobs) if self.cache is not None else []
         keys: list[str] = [""] * total
         first_index: dict[str, int] = {}  # key -> the job that runs for every job with that key
         duplicates: dict[int, list[int]] = {}  # running job -> identical jobs answered with it
@@ -68,8 +71,10 @@ class Executor(ABC):
                 progress(done, total)
 
         def claim(index: int) -> bool:
+            if self.cache is None:
+                return True  # no cache: every job runs, and no key is computed
             key = keys[index] = jobs[index].key(solver_fingerprints[index])
-            cached = self.cache.get(key) if self.cache is not None else None
+            cached = self.cache.get(key)
             if cached is not None:
                 answered(index, cached.with_stats(cached=1.0))
                 return False

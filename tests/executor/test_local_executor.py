@@ -11,6 +11,7 @@ import pytest
 from nesy.budget import Budget
 from nesy.errors import NesyError
 from nesy.executor import Job, LocalExecutor, MemoryCache
+from nesy.registry import get_solver
 from nesy.solver import BaseSolver
 from nesy.testing import EchoSolver, MisbehavingSolver, SlowLoadingSolver
 from nesy.verdict import Status, Verdict
@@ -144,6 +145,17 @@ def test_identical_checks_are_paid_once():
     assert first[1].stats.get("cached") == 1.0 and first[0].value == first[1].value
     assert again.stats.get("cached") == 1.0 and again.status is first[2].status
     assert len(cache) == 2
+
+
+def test_identical_jobs_run_once_with_a_cache_and_each_time_without_one():
+    dsl = get_solver("dsl")
+    jobs = [Job(dsl, "add(x, 1)", {"x": x}) for x in (1, 2, 1, 2, 3)] + [Job(dsl, "add(x, 1)", {"x": 1}, "check", 2)]
+    with LocalExecutor(workers=2, chunk_size=1) as cached, LocalExecutor(workers=2, cache=False, chunk_size=1) as plain:
+        once, each = cached.map(jobs), plain.map(jobs)
+    for verdicts in (once, each):
+        assert [v.value for v in verdicts[:5]] == [2, 3, 2, 3, 4] and verdicts[5].status is Status.OK
+    assert [v.stats.get("cached") for v in once] == [None, None, 1.0, 1.0, None, None]
+    assert [v.stats.get("cached") for v in each] == [None] * 6
 
 
 def test_cached_repeated_and_new_jobs_mixed_in_one_large_batch():
