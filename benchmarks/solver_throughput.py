@@ -16,6 +16,9 @@ number of workers), ``scaling_direct`` = direct_one time / direct_all time (the 
 scaling on this machine, the ceiling for nesy's; both in fresh processes, since a long-lived
 process can run a library slower), ``overhead_all_cores`` = pool_all time / direct_all time.
 ``accuracy`` is the share of nesy verdicts that are ``ok`` against the known answers.
+``parent_cpu_us_1`` / ``parent_cpu_us_all``: this process's CPU time per result while the pool runs
+(scheduling, receiving and reading verdicts), which on a machine with as many workers as cores comes
+out of the workers' time.
 
 Before the clock starts, this process and each pool solve a tenth as many other programs of the
 same kind (another seed), so that no way pays for cold library caches the others have warmed.
@@ -82,6 +85,7 @@ def _measure_backend(workload: Workload, warm: Workload, workers: int, progress:
     _, direct_one_s = direct_in_processes(workload.backend, n, seeds[0], len(warm.programs), seeds[1], 1)
     direct_all_correct, direct_all_s = direct_in_processes(workload.backend, n, seeds[0], len(warm.programs), seeds[1], workers)
     timings: dict[str, float] = {}
+    parent_cpu: dict[str, float] = {}
     verdicts = []
     for label, count in (("pool_1", 1), ("pool_all", workers)):
         with LocalExecutor(workers=count, cache=False) as pool:
@@ -93,7 +97,9 @@ def _measure_backend(workload: Workload, warm: Workload, workers: int, progress:
                 bar(done - last[0])
                 last[0] = done
 
+            cpu = time.process_time()
             verdicts, timings[label] = _timed(lambda: pool.map(jobs, progress=report))
+            parent_cpu[label] = time.process_time() - cpu
     ok = sum(v.status is Status.OK for v in verdicts)
     return {
         "n": n,
@@ -107,6 +113,8 @@ def _measure_backend(workload: Workload, warm: Workload, workers: int, progress:
         "pool_1_per_s": n / timings["pool_1"],
         "pool_all_per_s": n / timings["pool_all"],
         "workers": workers,
+        "parent_cpu_us_1": 1e6 * parent_cpu["pool_1"] / n,
+        "parent_cpu_us_all": 1e6 * parent_cpu["pool_all"] / n,
         "overhead": timings["pool_1"] / direct_s,
         "overhead_inprocess": inprocess_s / direct_s,
         "scaling": timings["pool_1"] / timings["pool_all"],
@@ -154,7 +162,8 @@ class SolverThroughputSuite:
             "backends": per_backend,
             "summary": [
                 (f"{b}", f"{r['pool_all_per_s']:.0f}/s all cores, {r['direct_per_s']:.0f}/s direct, "
-                 f"overhead {r['overhead']:.2f}x, scaling {r['scaling']:.2f}x (the library alone: {r['scaling_direct']:.2f}x)")
+                 f"overhead {r['overhead']:.2f}x, scaling {r['scaling']:.2f}x (the library alone: {r['scaling_direct']:.2f}x), "
+                 f"parent CPU {r['parent_cpu_us_all']:.1f} µs/result")
                 for b, r in per_backend.items()
             ],
         }

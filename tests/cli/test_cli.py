@@ -104,6 +104,7 @@ def test_bench_quick_writes_results_and_report_renders_them(tmp_path):
     z3 = data["backends"]["z3"]
     assert z3["verified"] == z3["direct_correct"] == z3["direct_all_correct"] == data["n_test"]
     assert z3["direct_all_per_s"] > 0 and z3["scaling_direct"] > 0  # the library alone in 2 processes
+    assert 0 < z3["parent_cpu_us_all"] < 1e6 / z3["pool_all_per_s"]  # the parent's share of each result's time
     report = nesy("report", str(out), "--out", str(tmp_path / "report"))
     assert report.returncode == 0, report.stderr
     assert "| solvers | z3 | 0 | 1.0000 |" in (tmp_path / "report" / "report.md").read_text()
