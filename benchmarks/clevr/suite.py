@@ -25,7 +25,7 @@ PERCEIVED test scenes; the results add ``accuracy_symbolic`` (same programs, tru
 ``perception`` (``annotated``, the default: setting A, as NS-VQA; ``qa``: setting B, attributes
 learned from question-answer pairs by abduction, as NS-CL, see
 :mod:`~nesy.benchmarks.clevr.qa_perception`), ``n_perception_train`` (annotated pictures of
-setting A, default 1000; 24 with ``--quick``), ``centre_epochs`` and ``crop_epochs`` (detector
+setting A, default 3000; 24 with ``--quick``), ``centre_epochs`` and ``crop_epochs`` (detector
 epochs, default 8 each; 1 with ``--quick``), and setting B's ``qa_scenes`` (training pictures,
 default 400), ``qa_questions`` (answered questions per picture, 20), ``qa_rounds`` (abduce-and-train
 rounds, 5), ``qa_epochs`` (classifier epochs per round, 3), ``qa_samples`` (perturb-and-MAP draws
@@ -34,7 +34,7 @@ picture, 3..10).
 
 Learner options (measured in the README): ``rerank_epochs`` (passes of the learner's step 6, rule
 weights learned from the training answers, default 2; 0: off), ``rerank_step`` (step 6's change of a
-rule's log-weight per wrong best parse, default 1), ``analogy`` (1, the default: rules for
+rule's log-weight per wrong best parse, default 2), ``analogy`` (1, the default: rules for
 wordings never seen whole, made from the kept rules' minimal pairs before step 6,
 :mod:`~nesy.semparse.analogy`; 0: off), and three off by default:
 ``blind_probes`` (leave out candidates with a call blind to its world, judged on this many training
@@ -77,14 +77,14 @@ from .scenes import SceneConfig
 log = logging.getLogger(__name__)
 
 #: ``--images`` options: annotated training pictures and epochs of setting A, and setting B's (``qa_*``).
-IMAGE_DEFAULTS = {"n_perception_train": 1000, "centre_epochs": 8, "crop_epochs": 8, **QA_DEFAULTS}
+IMAGE_DEFAULTS = {"n_perception_train": 3000, "centre_epochs": 8, "crop_epochs": 8, **QA_DEFAULTS}
 IMAGE_QUICK = {"n_perception_train": 24, "centre_epochs": 1, "crop_epochs": 1, **QA_QUICK}
 IMAGE_LEAST = {"n_perception_train": 2, "centre_epochs": 1, "crop_epochs": 1, **QA_LEAST}
 
 #: The learner's options (:class:`~nesy.semparse.learner.LearnConfig`'s ``rerank_epochs``, ``rerank_step``,
 #: ``analogy_share`` (``analogy``: 1 for its default, 0 for none), ``blind_probes``, ``compose_split_heads`` and
 #: ``inner_wrappers``); 0 is each one's least value (off), 1 for ``rerank_step``.
-LEARNER_DEFAULTS = {"rerank_epochs": 2, "rerank_step": 1, "analogy": 1, "blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
+LEARNER_DEFAULTS = {"rerank_epochs": 2, "rerank_step": 2, "analogy": 1, "blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
 LEARNER_OFF = {**{name: 0 for name in LEARNER_DEFAULTS}, "rerank_step": 1}
 
 DEFAULTS = {"check_executors": 0, "n_questions": 10000, "n_probes": 1000, "questions_per_scene": 10,

@@ -12,7 +12,7 @@ from nesy.suites import REQUIRED_FIELDS, BenchConfig
 
 def test_image_options_have_defaults_and_bad_ones_are_named():
     options = options_of(BenchConfig(options={"images": 1}))
-    assert options["perception"] == "annotated" and options["n_perception_train"] == 1000
+    assert options["perception"] == "annotated" and options["n_perception_train"] == 3000
     assert options_of(BenchConfig(quick=True, options={"images": 1, "perception": "qa"}))["perception"] == "qa"
     for bad, needle in [
         ({"images": 2}, "images= must be 0 or 1"),

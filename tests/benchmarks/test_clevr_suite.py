@@ -31,7 +31,7 @@ def test_the_learner_options_have_their_defaults_and_reach_the_learner(monkeypat
 
     names = ("rerank_epochs", "rerank_step", "analogy", "blind_probes", "split_heads", "inner_wrappers")
     assert {k: options_of(BenchConfig())[k] for k in names} == {
-        "rerank_epochs": 2, "rerank_step": 1, "analogy": 1, "blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
+        "rerank_epochs": 2, "rerank_step": 2, "analogy": 1, "blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
     for bad, needle in [({"split_heads": 2}, "0 or 1"), ({"inner_wrappers": -1}, "inner_wrappers"), ({"blind_probes": -3}, "blind_probes"),
                         ({"rerank_epochs": -1}, "rerank_epochs"), ({"analogy": 2}, "0 or 1"), ({"rerank_step": 0}, "rerank_step= must be an integer >= 1")]:
         with pytest.raises(NesyError, match=needle):
