@@ -25,6 +25,7 @@ from typing import Any, Callable, Sequence
 from nesy.errors import NesyError
 from nesy.executor.base import Executor
 from nesy.executor.cache import VerdictCache
+from nesy.executor.chunking import ChunkSizer
 from nesy.executor.handle import WorkerHandle, death_verdict, kill, wait
 from nesy.executor.job import Job, fingerprints
 from nesy.executor.messages import decode
@@ -43,7 +44,8 @@ class LocalExecutor(Executor):
     Args:
         workers: Number of worker processes.
         cache: A verdict cache (default in-memory; ``False`` disables).
-        chunk_size: Tasks sent to a worker at once; default adapts to the batch size.
+        chunk_size: Tasks sent to a worker at once; by default sized by the batch's pace
+            (:class:`~nesy.executor.chunking.ChunkSizer`).
     """
 
     def __init__(self, workers: int | None = None, cache: VerdictCache | None | bool = None, chunk_size: int | None = None):
@@ -189,8 +191,9 @@ class LocalExecutor(Executor):
                 if claim(index):
                     pending.append((index, jobs[index]))
 
-        chunk = self.chunk_size or max(1, min(64, len(jobs) // (self.n_workers * 4)))
+        sizer = ChunkSizer(len(jobs), self.n_workers, self.chunk_size)
         while True:
+            chunk = sizer.size
             # Each worker gets one chunk to run and, when there is enough work, the next one waiting
             # in its socket, so that it never sits idle while its results travel back.
             for slot in range(len(self._workers)):  # (by slot: a worker found dead is replaced in its slot)
@@ -206,7 +209,7 @@ class LocalExecutor(Executor):
             ready = [(fd, self._by_fd.get(fd)) for fd, _ in self._poller.poll(math.ceil(timeout * 1000))]
             for fd, worker in ready:
                 if worker is not None and self._by_fd.get(fd) is worker:  # (not replaced meanwhile)
-                    self._receive(worker, pending, on_result)
+                    self._receive(worker, pending, on_result, sizer)
             now = time.monotonic()
             for worker in [w for w in self._workers if w.inflight and w.deadline() <= now]:
                 index, started, known = worker.running()
@@ -220,8 +223,9 @@ class LocalExecutor(Executor):
                 )
                 self._fail_current(worker, verdict, pending, on_result)
 
-    def _receive(self, worker: WorkerHandle, pending: deque, on_result) -> None:
-        """Handle one message from ``worker`` (the poller says it has one, or has gone away)."""
+    def _receive(self, worker: WorkerHandle, pending: deque, on_result, sizer: ChunkSizer) -> None:
+        """Handle one message from ``worker`` (the poller says it has one, or has gone away);
+        results tell ``sizer`` the batch's pace."""
         try:
             data = worker.conn.recv_bytes()
         except (EOFError, OSError):
@@ -233,11 +237,13 @@ class LocalExecutor(Executor):
             self._refuse(worker, f"{type(exc).__name__}: {str(exc)[:200]}", pending, on_result)
             return
         if kind == "results":
+            now = time.monotonic()
+            sizer.observe(len(content), now - worker.clock)
             for verdict in content:
                 position, _ = worker.inflight.popleft()
                 worker.answered()
                 on_result(position, verdict)
-            worker.clock = time.monotonic()
+            worker.clock = now
         elif kind == "loaded":
             worker.unloaded, worker.clock = max(0, worker.unloaded - 1), time.monotonic()
         else:  # hello: the worker has mapped its beacon, so the file itself can go

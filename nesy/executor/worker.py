@@ -18,6 +18,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from nesy.executor.beacon import Beacon
+from nesy.executor.chunking import MAX_CHUNK
 from nesy.executor.collector import quiet_worker_collector
 from nesy.executor.isolation import MemoryCap, isolate
 from nesy.executor.plain import dumps
@@ -52,7 +53,7 @@ def _run_task(solvers: dict[str, Any], load_errors: dict[str, str], task: tuple,
 
 
 FLUSH_SECONDS = 0.02  #: results are sent at least this often while tasks complete
-FLUSH_COUNT = 64  #: ... and at least every this many results
+FLUSH_COUNT = MAX_CHUNK  #: ... and at least every this many results (a whole chunk at most)
 
 
 def _send(conn, message: tuple) -> None:
