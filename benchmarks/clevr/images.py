@@ -7,7 +7,8 @@ The run:
    from the training answers alone (:func:`nesy.semparse.learner.learn_parser`, zero program
    annotations);
 2. trains perception on pictures of scenes drawn like the training scenes (CoGenT condition A for
-   ``cogent``): setting ``annotated`` (as NS-VQA) fits
+   ``cogent``; every scene of the run, training and test, under CLEVR's visibility rule,
+   ``min_visible_pixels``): setting ``annotated`` (as NS-VQA) fits
    :class:`~nesy.grounding.scene_perception.ScenePerception` on ``n_perception_train`` separately
    generated annotated pictures (:func:`~nesy.benchmarks.clevr.perception_eval.train_perception`);
    setting ``qa`` (as NS-CL) learns the attributes from question-answer pairs by abduction
@@ -47,13 +48,15 @@ def _perception(options: dict[str, Any], scenes: SceneConfig, seed: int, pool: A
     """The trained perception model (on pictures of scenes drawn like the training ones) and what to report about its training."""
     if options["perception"] == "qa":
         config = QAConfig.from_options(options)
-        model, report = train_qa_perception(config, seed=seed, pool=pool, progress=progress, cogent=scenes.cogent)
-        return model, {"perception_setting": "B (question-answer pairs, as NS-CL)", **report}
+        model, report = train_qa_perception(config, seed=seed, pool=pool, progress=progress, cogent=scenes.cogent,
+                                            min_visible_pixels=scenes.min_visible_pixels)
+        return model, {"perception_setting": "B (question-answer pairs, as NS-CL)", "min_visible_pixels": scenes.min_visible_pixels, **report}
     model, fit, render_seconds = train_perception(
         options["n_perception_train"], seed=seed, centre_epochs=options["centre_epochs"], crop_epochs=options["crop_epochs"], scenes=scenes
     )
     return model, {
         "perception_setting": "A (scene annotations, as NS-VQA)",
+        "min_visible_pixels": scenes.min_visible_pixels,
         "perception_train_seconds": fit.seconds,
         "perception_train_images": options["n_perception_train"],
         "perception_render_seconds": render_seconds,

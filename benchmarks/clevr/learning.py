@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -59,8 +60,20 @@ def tokenize(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\w+|[^\w\s]", text.lower()))
 
 
-def split_configs(split: str, *, n_train: int, n_test: int, seed: int, questions_per_scene: int = 10) -> tuple[GenerationConfig, GenerationConfig]:
-    """Generation settings of the training and the test questions of a split."""
+def split_configs(
+    split: str, *, n_train: int, n_test: int, seed: int, questions_per_scene: int = 10, min_visible_pixels: int = 0
+) -> tuple[GenerationConfig, GenerationConfig]:
+    """Generation settings of the training and the test questions of a split; with
+    ``min_visible_pixels`` every scene of both obeys CLEVR's visibility rule (``SceneConfig.min_visible_pixels``)."""
+    train, test = _split_configs(split, n_train=n_train, n_test=n_test, seed=seed, questions_per_scene=questions_per_scene)
+    if not min_visible_pixels:
+        return train, test
+    return tuple(  # type: ignore[return-value]
+        dataclasses.replace(c, scenes=dataclasses.replace(c.scenes, min_visible_pixels=min_visible_pixels)) for c in (train, test)
+    )
+
+
+def _split_configs(split: str, *, n_train: int, n_test: int, seed: int, questions_per_scene: int) -> tuple[GenerationConfig, GenerationConfig]:
     common = {"questions_per_scene": questions_per_scene}
     if split in ("iid", "", None):
         return (GenerationConfig(n_questions=n_train, seed=seed, split="train", **common),
@@ -211,7 +224,8 @@ def learn_split(split: str, options: dict[str, Any], *, seed: int, progress: Pro
     bug and stops the run), and the DSL has the math modules and number constants.
     """
     train_config, test_config = split_configs(split, n_train=options["n_train"], n_test=options["n_test"], seed=seed,
-                                              questions_per_scene=options["questions_per_scene"])
+                                              questions_per_scene=options["questions_per_scene"],
+                                              min_visible_pixels=options["min_visible_pixels"] if options.get("images") else 0)
     started = time.perf_counter()
     train_scenes, train_questions, _ = generate_questions(train_config)
     test_scenes, test_questions, _ = generate_questions(test_config)

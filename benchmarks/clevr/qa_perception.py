@@ -130,16 +130,18 @@ def _truth(scenes: Sequence[dict[str, Any]]) -> torch.Tensor:
 
 def train_qa_perception(
     config: QAConfig, *, pool: Any, seed: int = 0, progress: Progress | None = None, render: RenderConfig = RenderConfig(),
-    cogent: str | None = None,
+    cogent: str | None = None, min_visible_pixels: int = 0,
 ) -> tuple[DetectAndClassify, dict[str, Any]]:
     """Train the detector on positions and the attributes by abduction from answers; the model and a report.
 
-    ``cogent``: draw the training scenes in that CLEVR-CoGenT condition (``"A"`` or ``"B"``).
+    ``cogent``: draw the training scenes in that CLEVR-CoGenT condition (``"A"`` or ``"B"``);
+    ``min_visible_pixels``: under that visibility rule (``SceneConfig.min_visible_pixels``).
     """
     progress = progress or NullProgress()
     camera = render.camera
     generation = GenerationConfig(n_questions=config.scenes * config.questions, seed=3000 + seed, questions_per_scene=config.questions,
-                                  scenes=SceneConfig(min_objects=config.min_objects, max_objects=config.max_objects, cogent=cogent),
+                                  scenes=SceneConfig(min_objects=config.min_objects, max_objects=config.max_objects, cogent=cogent,
+                                                     min_visible_pixels=min_visible_pixels),
                                   split="train")
     scenes, questions, _ = generate_questions(generation)
     pictures = render_images(scenes, render)

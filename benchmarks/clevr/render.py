@@ -43,7 +43,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from .scene_files import validate_scene
 from .vocab import DIRECTIONS, RADIUS
 
-__all__ = ["COLOR_RGB", "Camera", "DEFAULT_CAMERA", "RenderConfig", "render_array", "render_images", "render_scene"]
+__all__ = ["COLOR_RGB", "Camera", "DEFAULT_CAMERA", "RenderConfig", "render_array", "render_images", "render_scene", "visible_pixels"]
 
 #: CLEVR's colours (``properties.json`` of CLEVR's renderer).
 COLOR_RGB: dict[str, tuple[int, int, int]] = {
@@ -143,17 +143,49 @@ def _scene_seed(scene: dict[str, Any], config: RenderConfig) -> int:
     return zlib.crc32(key)
 
 
-def _silhouette(draw: ImageDraw.ImageDraw, shape: str, cx: float, cy: float, a: float, rotation: float) -> None:
+def _silhouette(draw: ImageDraw.ImageDraw, shape: str, cx: float, cy: float, a: float, rotation: float, fill: int = 255) -> None:
     if shape == "sphere":
-        draw.ellipse([cx - a, cy - a, cx + a, cy + a], fill=255)
+        draw.ellipse([cx - a, cy - a, cx + a, cy + a], fill=fill)
     elif shape == "cube":
         h, t = 0.88 * a * math.sqrt(2), math.radians(rotation % 90 + 45)
-        draw.polygon([(cx + h * math.cos(t + k * math.pi / 2), cy + h * math.sin(t + k * math.pi / 2)) for k in range(4)], fill=255)
+        draw.polygon([(cx + h * math.cos(t + k * math.pi / 2), cy + h * math.sin(t + k * math.pi / 2)) for k in range(4)], fill=fill)
     else:  # cylinder: body, round bottom, the top face is drawn separately
         w, half, e = 0.85 * a, 0.75 * a, 0.32 * a
-        draw.rectangle([cx - w, cy - half, cx + w, cy + half], fill=255)
-        draw.ellipse([cx - w, cy + half - e, cx + w, cy + half + e], fill=255)
-        draw.ellipse([cx - w, cy - half - e, cx + w, cy - half + e], fill=255)
+        draw.rectangle([cx - w, cy - half, cx + w, cy + half], fill=fill)
+        draw.ellipse([cx - w, cy + half - e, cx + w, cy + half + e], fill=fill)
+        draw.ellipse([cx - w, cy - half - e, cx + w, cy - half + e], fill=fill)
+
+
+def _in_depth_order(objects: Sequence[dict[str, Any]], cam: Camera) -> list[tuple[int, float, float, float]]:
+    """``(index, x, y, icon radius)`` of each object in image pixels, the farthest first (drawing order)."""
+    placed = []
+    for i, obj in enumerate(objects):
+        x, y, depth = cam.project(obj["3d_coords"])
+        placed.append((depth, i, x, y, cam.focal * RADIUS[obj["size"]] / depth))
+    return [(i, x, y, a) for depth, i, x, y, a in sorted(placed, key=lambda p: -p[0])]
+
+
+def visible_pixels(objects: Sequence[dict[str, Any]], config: RenderConfig = RenderConfig()) -> list[int]:
+    """How many pixels of its picture show each object (in the objects' order), nearer ones hiding farther ones.
+
+    CLEVR keeps only scenes where every object shows at least 200 pixels at 320 x 240
+    (``--min_pixels_per_object``), so that no object is hidden; see ``SceneConfig.min_visible_pixels``.
+
+    Example:
+        >>> bx, by, _ = DIRECTIONS["behind"]
+        >>> cube = {"shape": "cube", "size": "large", "3d_coords": [0.0, 0.0, 0.7], "rotation": 0.0}
+        >>> ball = {"shape": "sphere", "size": "small", "3d_coords": [0.9 * bx, 0.9 * by, 0.35], "rotation": 0.0}
+        >>> visible_pixels([ball]), visible_pixels([cube, ball])  # the ball alone, then mostly behind the cube
+        ([74], [306, 18])
+    """
+    cam, s = config.camera, config.supersample
+    labels = Image.new("L", (cam.width * s, cam.height * s), 0)
+    draw = ImageDraw.Draw(labels)
+    for i, x, y, a in _in_depth_order(objects, cam):
+        obj = objects[i]
+        _silhouette(draw, obj["shape"], (x + 0.5) * s - 0.5, (y + 0.5) * s - 0.5, a * s, float(obj.get("rotation", 0.0)), fill=i + 1)
+    counts = np.bincount(np.asarray(labels).ravel(), minlength=len(objects) + 1)
+    return [int(round(c / s**2)) for c in counts[1 : len(objects) + 1]]
 
 
 def _draw_object(canvas: np.ndarray, obj: dict[str, Any], cx: float, cy: float, a: float, rng: np.random.Generator, jitter: int) -> None:
@@ -198,12 +230,8 @@ def render_array(scene: dict[str, Any], config: RenderConfig = RenderConfig(), w
     rng = np.random.default_rng(_scene_seed(scene, config))
     ramp = np.linspace(-8, 8, cam.height * s, dtype=np.float32)[:, None, None]
     canvas = np.broadcast_to(np.array(config.background, np.float32) + ramp, (cam.height * s, cam.width * s, 3)).copy()
-    placed = []
-    for obj in scene["objects"]:
-        x, y, depth = cam.project(obj["3d_coords"])
-        placed.append((depth, x, y, cam.focal * RADIUS[obj["size"]] / depth, obj))
-    for depth, x, y, a, obj in sorted(placed, key=lambda p: -p[0]):
-        _draw_object(canvas, obj, (x + 0.5) * s - 0.5, (y + 0.5) * s - 0.5, a * s, rng, config.color_jitter)
+    for i, x, y, a in _in_depth_order(scene["objects"], cam):
+        _draw_object(canvas, scene["objects"][i], (x + 0.5) * s - 0.5, (y + 0.5) * s - 0.5, a * s, rng, config.color_jitter)
     picture = canvas.reshape(cam.height, s, cam.width, s, 3).mean(axis=(1, 3))
     picture += rng.normal(0.0, config.noise, picture.shape)
     return np.clip(np.rint(picture), 0, 255).astype(np.uint8)

@@ -26,7 +26,10 @@ PERCEIVED test scenes; the results add ``accuracy_symbolic`` (same programs, tru
 learned from question-answer pairs by abduction, as NS-CL, see
 :mod:`~nesy.benchmarks.clevr.qa_perception`), ``n_perception_train`` (annotated pictures of
 setting A, default 3000; 24 with ``--quick``), ``centre_epochs`` and ``crop_epochs`` (detector
-epochs, default 8 each; 1 with ``--quick``), and setting B's ``qa_scenes`` (training pictures,
+epochs, default 8 each; 1 with ``--quick``), ``min_visible_pixels`` (every scene, training and test,
+is drawn under CLEVR's visibility rule: each object shows at least this many pixels of its 160 x 120
+picture, default 50, which is CLEVR's 200 at 320 x 240; 0: no rule, the scenes of the symbolic runs),
+and setting B's ``qa_scenes`` (training pictures,
 default 400), ``qa_questions`` (answered questions per picture, 20), ``qa_rounds`` (abduce-and-train
 rounds, 5), ``qa_epochs`` (classifier epochs per round, 3), ``qa_samples`` (perturb-and-MAP draws
 that weigh each abduced label, 2), ``qa_min_objects``/``qa_max_objects`` (objects per training
@@ -77,9 +80,10 @@ from .scenes import SceneConfig
 log = logging.getLogger(__name__)
 
 #: ``--images`` options: annotated training pictures and epochs of setting A, and setting B's (``qa_*``).
-IMAGE_DEFAULTS = {"n_perception_train": 3000, "centre_epochs": 8, "crop_epochs": 8, **QA_DEFAULTS}
-IMAGE_QUICK = {"n_perception_train": 24, "centre_epochs": 1, "crop_epochs": 1, **QA_QUICK}
-IMAGE_LEAST = {"n_perception_train": 2, "centre_epochs": 1, "crop_epochs": 1, **QA_LEAST}
+#: ``min_visible_pixels`` 50: CLEVR's rule (each object shows at least 200 pixels at 320 x 240), at 160 x 120.
+IMAGE_DEFAULTS = {"n_perception_train": 3000, "centre_epochs": 8, "crop_epochs": 8, "min_visible_pixels": 50, **QA_DEFAULTS}
+IMAGE_QUICK = {"n_perception_train": 24, "centre_epochs": 1, "crop_epochs": 1, "min_visible_pixels": 50, **QA_QUICK}
+IMAGE_LEAST = {"n_perception_train": 2, "centre_epochs": 1, "crop_epochs": 1, "min_visible_pixels": 0, **QA_LEAST}
 
 #: The learner's options (:class:`~nesy.semparse.learner.LearnConfig`'s ``rerank_epochs``, ``rerank_step``,
 #: ``analogy_share`` (``analogy``: 1 for its default, 0 for none), ``blind_probes``, ``compose_split_heads`` and

@@ -13,12 +13,14 @@ from nesy.suites import REQUIRED_FIELDS, BenchConfig
 def test_image_options_have_defaults_and_bad_ones_are_named():
     options = options_of(BenchConfig(options={"images": 1}))
     assert options["perception"] == "annotated" and options["n_perception_train"] == 3000
+    assert options["min_visible_pixels"] == 50  # CLEVR's 200 visible pixels at 320 x 240, at 160 x 120
     assert options_of(BenchConfig(quick=True, options={"images": 1, "perception": "qa"}))["perception"] == "qa"
     for bad, needle in [
         ({"images": 2}, "images= must be 0 or 1"),
         ({"images": 1, "n_perception_train": 0}, "n_perception_train= must be an integer >= 2"),
         ({"images": 1, "n_perception_train": "many"}, "n_perception_train"),
         ({"images": 1, "crop_epochs": 0}, "crop_epochs"),
+        ({"images": 1, "min_visible_pixels": -1}, "min_visible_pixels"),
         ({"images": 1, "perception": "boxes"}, "perception= must be one of annotated, qa, got 'boxes'"),
         ({"perception": "qa"}, "perception= needs --images"),
         ({"images": 1, "check_executors": 1}, "cannot be combined"),
@@ -40,6 +42,18 @@ def test_the_quick_images_cli_writes_end_to_end_and_perception_fields(tmp_path):
     assert results["images"] is True and results["program_annotations"] == 0
     assert results["perception_setting"].startswith("A ") and results["perception_train_images"] == 8
     assert results["perception_train_seconds"] > 0 and results["n_test"] == 20
+    assert results["min_visible_pixels"] == 50
     for key in ("accuracy", "accuracy_symbolic", "perception_agreement", "parsed_share"):
         assert 0.0 <= results[key] <= 1.0
     assert results["accuracy"] <= results["parsed_share"]
+
+
+def test_the_visibility_rule_reaches_the_training_and_the_test_scenes_of_a_split():
+    from nesy.benchmarks.clevr.learning import split_configs
+
+    for split in ("iid", "cogent"):
+        plain = split_configs(split, n_train=20, n_test=10, seed=0)
+        ruled = split_configs(split, n_train=20, n_test=10, seed=0, min_visible_pixels=50)
+        assert [c.scenes.min_visible_pixels for c in plain] == [0, 0]
+        assert [c.scenes.min_visible_pixels for c in ruled] == [50, 50]
+        assert [c.scenes.cogent for c in ruled] == [c.scenes.cogent for c in plain]

@@ -107,3 +107,24 @@ def test_bad_scenes_are_refused_with_one_clear_error():
     del scene["objects"][0]["color"]
     with pytest.raises(NesyError, match=r"scene 0: objects\[0\]\.color: missing"):
         render_images([scene])
+
+
+def test_visible_pixels_count_what_nearer_objects_leave_of_each_object():
+    from nesy.benchmarks.clevr.render import visible_pixels
+
+    behind = DIRECTIONS["behind"]
+    near = {"shape": "cube", "color": "red", "size": "large", "material": "rubber", "3d_coords": [0.0, 0.0]}
+    hidden = {"shape": "sphere", "color": "blue", "size": "small", "material": "rubber",
+              "3d_coords": [0.9 * behind[0], 0.9 * behind[1]]}
+    alone = build_scene([hidden])["objects"]
+    pair = build_scene([near, hidden])["objects"]
+    whole = visible_pixels(alone)[0]
+    assert whole > 40  # a small sphere alone: its whole disc
+    assert visible_pixels(pair)[1] < whole / 2  # mostly behind the large cube
+    assert visible_pixels(pair)[0] == visible_pixels(pair[:1])[0]  # the near cube loses nothing
+    assert visible_pixels(list(reversed(pair))) == list(reversed(visible_pixels(pair)))  # depth decides, not order
+    # what the rule counts is what the picture shows: the hidden sphere's blue is mostly gone
+    blue = np.array([42, 75, 215])
+    picture_alone, picture_pair = (render_array(build_scene(objs), QUIET).astype(float) for objs in ([hidden], [near, hidden]))
+    shows = lambda picture: (np.abs(picture - blue).sum(axis=2) < 60).sum()
+    assert shows(picture_pair) < shows(picture_alone) / 2

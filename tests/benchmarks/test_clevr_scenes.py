@@ -95,6 +95,22 @@ def test_impossible_placement_is_a_clear_error():
         SceneConfig(min_objects=4, max_objects=3)
 
 
+def test_the_visibility_rule_keeps_every_object_in_view_and_leaves_other_scenes_alone():
+    from nesy.benchmarks.clevr.render import visible_pixels
+
+    plain = generate_scenes(300, seed=2)
+    ruled = generate_scenes(300, seed=2, config=SceneConfig(min_visible_pixels=50))
+    assert all(min(visible_pixels(s["objects"])) >= 50 for s in ruled)
+    hidden = [i for i, s in enumerate(plain) if min(visible_pixels(s["objects"])) < 50]
+    assert hidden  # some plain scenes hide an object; those, and only those, are drawn again
+    assert [i for i in range(300) if plain[i] != ruled[i]] == hidden
+    assert generate_scenes(5, seed=2, config=SceneConfig(min_visible_pixels=0)) == plain[:5]
+    with pytest.raises(NesyError, match="every object showing 10000 pixels"):
+        generate_scene(0, config=SceneConfig(min_visible_pixels=10_000, max_restarts=2))
+    with pytest.raises(NesyError, match="min_visible_pixels"):
+        SceneConfig(min_visible_pixels=-1)
+
+
 def test_cogent_conditions_restrict_cube_and_cylinder_colours():
     for condition in ("A", "B"):
         for scene in generate_scenes(20, seed=1, config=SceneConfig(cogent=condition)):
