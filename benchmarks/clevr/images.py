@@ -50,13 +50,12 @@ def _perception(options: dict[str, Any], scenes: SceneConfig, seed: int, pool: A
         config = QAConfig.from_options(options)
         model, report = train_qa_perception(config, seed=seed, pool=pool, progress=progress, cogent=scenes.cogent,
                                             min_visible_pixels=scenes.min_visible_pixels)
-        return model, {"perception_setting": "B (question-answer pairs, as NS-CL)", "min_visible_pixels": scenes.min_visible_pixels, **report}
+        return model, {"perception_setting": "B (question-answer pairs, as NS-CL)", **report}
     model, fit, render_seconds = train_perception(
         options["n_perception_train"], seed=seed, centre_epochs=options["centre_epochs"], crop_epochs=options["crop_epochs"], scenes=scenes
     )
     return model, {
         "perception_setting": "A (scene annotations, as NS-VQA)",
-        "min_visible_pixels": scenes.min_visible_pixels,
         "perception_train_seconds": fit.seconds,
         "perception_train_images": options["n_perception_train"],
         "perception_render_seconds": render_seconds,
@@ -97,6 +96,7 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
         "accuracy_symbolic": symbolic,
         "perception_agreement": agree,
         **perception,
+        "min_visible_pixels": learned.test_config.scenes.min_visible_pixels,
         "images": True,
         "program_annotations": 0,
         "n_train": len(learned.train_questions),

@@ -196,7 +196,7 @@ def _place(rng: random.Random, n: int, config: SceneConfig) -> list[tuple[dict[s
 
 
 def _visible_pixels(objects: list[dict[str, Any]]) -> list[int]:
-    from .render import visible_pixels  # (the renderer reads scenes; only a visibility rule needs it here)
+    from .render import visible_pixels  # (imported here: the renderer needs PIL, an optional extra the symbolic runs do without)
 
     return visible_pixels(objects)
 
