@@ -33,7 +33,7 @@ from typing import Any
 
 from nesy.progress import Progress
 
-from .learning import learn_split, run_programs
+from .learning import chosen_readings, learn_split, run_programs
 from .perception_eval import answers_agree, perceived_scenes, train_perception
 from .qa_perception import QAConfig, train_qa_perception
 from .render import RenderConfig, render_images
@@ -66,7 +66,7 @@ def _perception(options: dict[str, Any], scenes: SceneConfig, seed: int, pool: A
 def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, progress: Progress) -> dict[str, Any]:
     """Learn the parser, train perception, answer the test questions on perceived pictures."""
     learned = learn_split(split, options, seed=seed, progress=progress, pool=pool)
-    test_scenes, test_questions, texts = learned.test_scenes, learned.test_questions, learned.test_texts
+    test_scenes, test_questions = learned.test_scenes, learned.test_questions
 
     model, perception = _perception(options, learned.train_config.scenes, seed, pool, progress)
 
@@ -82,19 +82,22 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
     position = {s["image_index"]: i for i, s in enumerate(test_scenes)}
     where = [position[q.image_index] for q in test_questions]
     answers = [q.answer for q in test_questions]
-    right = run_programs(pool, texts, [perceived[i] for i in where], answers)
-    right_symbolic = run_programs(pool, texts, [test_scenes[i] for i in where], answers)
+    seen_scenes, true_scenes = [perceived[i] for i in where], [test_scenes[i] for i in where]
+    guided = bool(options["guided"])  # the readings are chosen on the scene the answer comes from: perceived, or true
+    right = run_programs(pool, chosen_readings(pool, learned, seen_scenes, guided), seen_scenes, answers)
+    right_symbolic = run_programs(pool, chosen_readings(pool, learned, true_scenes, guided), true_scenes, answers)
     agreement = answers_agree(test_questions, {s["image_index"]: s for s in perceived})
     eval_seconds = learned.parse_seconds + time.perf_counter() - started
 
     n = len(test_questions)
     share = (lambda flags: sum(flags) / n if n else 0.0)
     accuracy, symbolic, agree = share(right), share(right_symbolic), share(agreement)
-    parsed = share([t is not None for t in texts])
+    parsed = share([t is not None for t in learned.test_texts])
     return {
         "accuracy": accuracy,
         "accuracy_symbolic": symbolic,
         "perception_agreement": agree,
+        "guided": guided,
         **perception,
         "min_visible_pixels": learned.test_config.scenes.min_visible_pixels,
         "images": True,

@@ -32,6 +32,7 @@ from typing import Any, Callable, Sequence
 
 from nesy.errors import NesyError
 from nesy.progress import Progress
+from nesy.semparse.guided import first_defined
 from nesy.semparse.learner import Example, LearnConfig, learn_parser
 from nesy.semparse.tree import CONST, Tree, evaluate
 from nesy.semparse.tree import to_text as tree_text
@@ -210,6 +211,7 @@ class LearnedSplit:
     parser: Any
     stats: dict[str, Any]
     test_texts: list[str | None]  #: each test question's parsed program (None: no parse), answer unseen
+    test_candidates: list[list[str]]  #: each test question's k best readings, best first (``test_texts`` is the first)
     generation_seconds: float
     train_seconds: float
     parse_seconds: float  #: reading the test questions (part of a run's evaluation time)
@@ -243,28 +245,46 @@ def learn_split(split: str, options: dict[str, Any], *, seed: int, progress: Pro
     config = LearnConfig(lexicon_examples=max(300, options["n_train"] // 10), rounds=options["rounds"],
                          blind_probes=options["blind_probes"], compose_split_heads=bool(options["split_heads"]),
                          inner_wrappers=bool(options["inner_wrappers"]), rerank_epochs=options["rerank_epochs"],
-                         rerank_step=float(options["rerank_step"]),
+                         rerank_step=float(options["rerank_step"]), rerank_features=options["rerank_features"] / 100,
+                         rerank_margin=float(options["rerank_margin"]),
                          analogy_share=LearnConfig.analogy_share if options["analogy"] else 0.0,
                          workers=getattr(pool, "n_workers", None) or 1)  # the executor's workers wait while the parser learns
     dsl = clevr_dsl(math=split == "math")
     parser, stats = learn_parser(dsl, examples_of(train_scenes, train_questions), config, stage_reporter(progress))
     train_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    texts = [tree_text(p) if p is not None else None for p in (parser.parse(tokenize(q.text)) for q in test_questions)]
+    candidates = [[tree_text(t) for t in parser.candidates(tokenize(q.text))] for q in test_questions]
+    texts = [c[0] if c else None for c in candidates]
     return LearnedSplit(train_config, test_config, train_scenes, train_questions, test_scenes, test_questions, parser,
-                        stats, texts, generation_seconds, train_seconds, time.perf_counter() - started, arithmetic)
+                        stats, texts, candidates, generation_seconds, train_seconds, time.perf_counter() - started, arithmetic)
+
+
+def chosen_readings(pool: Any, learned: LearnedSplit, scenes: Sequence[dict[str, Any]], guided: bool) -> list[str | None]:
+    """Each test question's reading: its best parse, or with ``guided`` the best of its k readings that runs
+    (sandboxed ``dsl``) on ``scenes[i]``, the scene it is asked about (:func:`~nesy.semparse.guided.first_defined`;
+    no answer is seen)."""
+    if not guided:
+        return list(learned.test_texts)
+
+    def defined(pairs: list[tuple[int, str]]) -> list[bool]:
+        return [v.status is Status.OK for v in pool.map(dsl_jobs([(text, scenes[i]) for i, text in pairs]))]
+
+    return first_defined(learned.test_candidates, defined)
 
 
 def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progress: Progress) -> dict[str, Any]:
     """Generate, learn, evaluate; the results dict of ``nesy bench clevr``."""
     learned = learn_split(split, options, seed=seed, progress=progress, pool=pool)
-    train_questions, test_questions, texts = learned.train_questions, learned.test_questions, learned.test_texts
+    train_questions, test_questions = learned.train_questions, learned.test_questions
     parser, stats, train_seconds = learned.parser, learned.stats, learned.train_seconds
     train_scenes, test_scenes, generation_seconds = learned.train_scenes, learned.test_scenes, learned.generation_seconds
 
     started = time.perf_counter()
     by_image = {s["image_index"]: s for s in test_scenes}
-    right = run_programs(pool, texts, [by_image[q.image_index] for q in test_questions], [q.answer for q in test_questions])
+    scenes, answers = [by_image[q.image_index] for q in test_questions], [q.answer for q in test_questions]
+    texts = chosen_readings(pool, learned, scenes, bool(options["guided"]))
+    right = run_programs(pool, texts, scenes, answers)
+    best_parse_right = right if not options["guided"] else run_programs(pool, learned.test_texts, scenes, answers)
     parsed = [i for i, t in enumerate(texts) if t is not None]
     eval_seconds = learned.parse_seconds + time.perf_counter() - started
 
@@ -286,8 +306,11 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
              for q, ok, t in zip(test_questions, right, texts) if not ok][:20]
     n_test = len(test_questions)
     accuracy = sum(right) / n_test if n_test else 0.0
+    best_parse_accuracy = sum(best_parse_right) / n_test if n_test else 0.0
     results = {
         "accuracy": accuracy,
+        "guided": bool(options["guided"]),
+        "accuracy_best_parse": best_parse_accuracy,
         "program_annotations": 0,
         "n_train": len(train_questions),
         "n_test": n_test,
@@ -307,7 +330,8 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
         "train_scenes": len(train_scenes),
         "test_scenes": len(test_scenes),
         "summary": [
-            ("accuracy (held-out scenes)", f"{accuracy:.4f} of {n_test}"),
+            ("accuracy (held-out scenes)", f"{accuracy:.4f} of {n_test}" + (" (guided by execution)" if options["guided"] else "")),
+            ("accuracy of the best parse alone", f"{best_parse_accuracy:.4f}"),
             ("program annotations", 0),
             ("parsed", f"{len(parsed) / n_test if n_test else 0.0:.4f}"),
             ("lexicon", f"{len(entries)} words, {lexicon_right} right"),

@@ -116,6 +116,11 @@ class LearnConfig:
             the answers (:mod:`~nesy.semparse.rerank`; 0: not run).
         rerank_k: Parses of each question run in step 6.
         rerank_step: Step 6's change of a rule's log-weight per wrong best parse.
+        rerank_features: Step 6's change per wrong best parse of the weight of each (word, call) pair
+            the two parses' rules differ in (:func:`~nesy.semparse.rerank.word_features`; a rule's bias
+            is its own weight plus its pairs'), so what one wording teaches reaches the others (0: none).
+        rerank_margin: Step 6 also updates where the best parse gives the answer but a parse that misses
+            it scores within this many nats of it (toward the best; 0: only where the best parse is wrong).
         rerank_questions: Most questions one pass of step 6 visits (a different random sample in
             each pass when there are more): its updates come from the few questions whose best
             parse is wrong, and a pass over many more only adds time.
@@ -177,6 +182,8 @@ class LearnConfig:
     rerank_epochs: int = 2
     rerank_k: int = 8
     rerank_step: float = 1.0
+    rerank_features: float = 0.0
+    rerank_margin: float = 0.0
     rerank_questions: int = 10_000
     workers: int = 1
     analogy_share: float = 0.002
@@ -193,7 +200,7 @@ class LearnConfig:
             raise NesyError("LearnConfig: sizes and counts must be >= 1")
         if self.analogy_share < 0 or min(self.analogy_max_len, self.analogy_evidence) < 1:
             raise NesyError("LearnConfig: analogy_share must be >= 0, analogy_max_len and analogy_evidence >= 1")
-        if self.rerank_epochs < 0 or self.rerank_step <= 0:
-            raise NesyError("LearnConfig: rerank_epochs must be >= 0 and rerank_step > 0")
+        if self.rerank_epochs < 0 or self.rerank_step <= 0 or min(self.rerank_features, self.rerank_margin) < 0:
+            raise NesyError("LearnConfig: rerank_epochs must be >= 0, rerank_step > 0, rerank_features and rerank_margin >= 0")
         if self.selection not in ("consistency", "frequency"):
             raise NesyError(f"LearnConfig: selection must be 'consistency' or 'frequency', got {self.selection!r}")

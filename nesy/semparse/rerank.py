@@ -51,10 +51,11 @@ from typing import Any, Callable, Sequence
 
 from nesy.solvers.dsl.language import DSL
 
-from .grammar import Rule
+from .grammar import Rule, is_hole, is_slot
 from .learn_config import Example, LearnConfig
 from .selection import gives_answer
 from .semantic_parser import SemanticParser
+from .tree import CALL, Tree, to_text
 
 __all__ = ["AveragedWeights", "rerank_step"]
 
@@ -96,6 +97,84 @@ def _with_bias(parser: SemanticParser, bias: dict[Rule, float], k: int) -> Seman
     return dataclasses.replace(parser, bias=dict(bias), k=k, _chart=None, _relaxed=None)
 
 
+def _close_rival(dsl: DSL, ex: Example, parses: Sequence[Any], margin: float) -> Any:
+    """The best parse that misses the answer and scores within ``margin`` of the (right) best one, if any."""
+    for parse in parses[1:]:
+        if parse.score < parses[0].score - margin:
+            return None
+        if (parse.text or to_text(parse.program)) != (parses[0].text or to_text(parses[0].program)) and not gives_answer(dsl, parse.program, ex):
+            return parse
+    return None
+
+
+def word_features(rule: Rule) -> tuple[tuple[str, str], ...]:
+    """The rule's (word, DSL symbol) pairs: each of its words (not slots or holes) with each call of its
+    fragment and of its holes' labels, so what a wording says about a call is shared by every wording
+    with those words.
+
+    Example:
+        >>> from nesy.semparse.tree import HOLE, Tree
+        >>> rule = Rule("^", ("how", "many", "[same_shape.unique]", "?"), Tree("count", (Tree(kind=HOLE, index=0),)))
+        >>> word_features(rule)[:4]
+        (('?', 'count'), ('?', 'same_shape'), ('?', 'unique'), ('how', 'count'))
+    """
+    words = sorted({w for w in rule.text if not is_hole(w) and not is_slot(w)})
+    symbols = sorted({node.name for node in _calls(rule.fragment)} | {part for label in rule.holes for part in label.split(".")})
+    return tuple((w, symbol) for w in words for symbol in symbols)
+
+
+def _calls(tree: Tree):
+    if tree.kind == CALL:
+        yield tree
+    for a in tree.args:
+        yield from _calls(a)
+
+
+class _RuleBias:
+    """Each rule's current bias: its own weight plus, with ``feature_step``, its word features' weights."""
+
+    def __init__(self, rules, weights: AveragedWeights, step: float, feature_step: float) -> None:
+        self.weights, self.step, self.feature_step = weights, step, feature_step
+        self.features = {rule: word_features(rule) for rule in rules} if feature_step else {}
+        self.with_feature: dict[tuple[str, str], list[Rule]] = {}
+        for rule, features in self.features.items():
+            for f in features:
+                self.with_feature.setdefault(f, []).append(rule)
+        self.total: Counter = Counter()
+
+    def update(self, gained: Counter, lost: Counter) -> dict[Rule, float]:
+        """Move the weights toward the gained rules; the rules whose bias changed, with their new bias."""
+        changed = [rule for rule in gained.keys() | lost.keys() if gained[rule] != lost[rule]]
+        touched = set()
+        for rule in changed:
+            delta = self.step * (gained[rule] - lost[rule])
+            self.weights.add(rule, delta)
+            self.total[rule] += delta
+            touched.add(rule)
+        if self.feature_step:
+            moved: Counter = Counter()
+            for rule in changed:
+                for f in self.features.get(rule, ()):
+                    moved[f] += gained[rule] - lost[rule]
+            for f, n in moved.items():
+                if n:
+                    self.weights.add(f, self.feature_step * n)
+                    for rule in self.with_feature[f]:
+                        self.total[rule] += self.feature_step * n
+                        touched.add(rule)
+        return {rule: self.total[rule] for rule in touched}
+
+    def average(self) -> dict[Rule, float]:
+        """Each rule's averaged bias (its own averaged weight plus its features')."""
+        averaged = self.weights.average()
+        out = {key: w for key, w in averaged.items() if isinstance(key, Rule)}
+        for rule, features in self.features.items():
+            extra = sum(averaged.get(f, 0.0) for f in features)
+            if extra:
+                out[rule] = out.get(rule, 0.0) + extra
+        return out
+
+
 def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, config: LearnConfig,
                 report: Callable[[str, int, int], None], stats: dict[str, Any]) -> SemanticParser:
     """Learn per-rule weights from the answers (see the module docstring); the parser with their average
@@ -109,13 +188,14 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
     """
     started = time.perf_counter()
     weights = AveragedWeights()
+    bias = _RuleBias(parser.counts, weights, config.rerank_step, config.rerank_features)
     current = _with_bias(parser, {}, config.rerank_k)
     order = list(range(len(examples)))
     stats["rerank_updates"], stats["rerank_top_right"] = [], []
     for epoch in range(config.rerank_epochs):
         random.Random(epoch).shuffle(order)
         visit = order[: config.rerank_questions]
-        updates = top_right = 0
+        updates = top_right = close = 0
         for n, i in enumerate(visit):
             weights.tick()
             ex = examples[i]
@@ -126,19 +206,21 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
                 continue
             if gives_answer(dsl, parses[0].program, ex):
                 top_right += 1
+                rival = _close_rival(dsl, ex, parses, config.rerank_margin) if config.rerank_margin else None
+                if rival is not None:  # right, but a wrong reading is close: widen the gap
+                    close += 1
+                    current.reweigh(bias.update(Counter(parses[0].rules), Counter(rival.rules)))
                 continue
             right = next((p for p in parses[1:] if gives_answer(dsl, p.program, ex)), None)
             if right is None:
                 continue
             updates += 1
-            gained, lost = Counter(right.rules), Counter(parses[0].rules)
-            changed = [rule for rule in gained.keys() | lost.keys() if gained[rule] != lost[rule]]
-            for rule in changed:
-                weights.add(rule, config.rerank_step * (gained[rule] - lost[rule]))
-            current.reweigh({rule: weights.weights[rule] for rule in changed})  # the chart is changed, not built again
+            current.reweigh(bias.update(Counter(right.rules), Counter(parses[0].rules)))  # the chart is changed, not built again
         report(f"rerank pass {epoch + 1}", len(visit), len(visit))
         stats["rerank_updates"].append(updates)
         stats["rerank_top_right"].append(top_right / max(1, len(visit)))
-        log.info("rerank pass %d: %d updates, best parse right on %d of %d", epoch + 1, updates, top_right, len(visit))
+        stats.setdefault("rerank_margin_updates", []).append(close)
+        log.info("rerank pass %d: %d updates (%d within the margin), best parse right on %d of %d", epoch + 1, updates, close,
+                 top_right, len(visit))
     stats["rerank_seconds"] = time.perf_counter() - started
-    return _with_bias(parser, weights.average(), parser.k)
+    return _with_bias(parser, bias.average(), parser.k)

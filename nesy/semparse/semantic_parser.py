@@ -89,12 +89,24 @@ class SemanticParser:
         chart's relaxations (another label of the hole's type, a lead-in of function words left out
         before a hole).
         """
+        found = self.candidates(tokens)
+        return found[0] if found else None
+
+    def candidates(self, tokens: Sequence[str]) -> list[Tree]:
+        """The k best distinct program trees, best first (relaxed as in :meth:`parse`; empty: no parse).
+
+        A caller that can run them on the question's world may take the first one that is defined
+        there (:func:`~nesy.semparse.guided.first_defined`).
+        """
         found = self.parses(tokens)
         if not found and self.relaxed:
             if self._relaxed is None:
                 self._relaxed = ChartParser(self.counts, k=self.k, backoff=8.0, skip=RELAXED_SKIP, retype=self.retype, bias=self.bias)
             found = self._relaxed.parse(tokens, self.lexical(tokens))
-        return found[0].program if found else None
+        out: dict[str, Tree] = {}
+        for parse in found:
+            out.setdefault(parse.text or to_text(parse.program), parse.program)
+        return list(out.values())
 
     def program(self, tokens: Sequence[str]) -> str | None:
         """The best program in call syntax, or None."""

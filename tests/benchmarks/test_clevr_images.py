@@ -43,6 +43,7 @@ def test_the_quick_images_cli_writes_end_to_end_and_perception_fields(tmp_path):
     assert results["perception_setting"].startswith("A ") and results["perception_train_images"] == 8
     assert results["perception_train_seconds"] > 0 and results["n_test"] == 20
     assert results["min_visible_pixels"] == 50
+    assert results["guided"] is False  # --set guided=1: readings chosen on the perceived scene (end to end) and on the true one
     for key in ("accuracy", "accuracy_symbolic", "perception_agreement", "parsed_share"):
         assert 0.0 <= results[key] <= 1.0
     assert results["accuracy"] <= results["parsed_share"]

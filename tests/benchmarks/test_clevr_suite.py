@@ -29,10 +29,12 @@ def test_options_have_defaults_and_bad_ones_are_named():
 def test_the_learner_options_have_their_defaults_and_reach_the_learner(monkeypatch):
     import nesy.benchmarks.clevr.learning as learning
 
-    names = ("rerank_epochs", "rerank_step", "analogy", "blind_probes", "split_heads", "inner_wrappers")
+    names = ("rerank_epochs", "rerank_step", "rerank_features", "rerank_margin", "analogy", "blind_probes", "split_heads",
+             "inner_wrappers", "guided")
     assert {k: options_of(BenchConfig())[k] for k in names} == {
-        "rerank_epochs": 2, "rerank_step": 2, "analogy": 1, "blind_probes": 0, "split_heads": 0, "inner_wrappers": 0}
-    for bad, needle in [({"split_heads": 2}, "0 or 1"), ({"inner_wrappers": -1}, "inner_wrappers"), ({"blind_probes": -3}, "blind_probes"),
+        "rerank_epochs": 2, "rerank_step": 2, "rerank_features": 0, "rerank_margin": 0, "analogy": 1, "blind_probes": 0,
+        "split_heads": 0, "inner_wrappers": 0, "guided": 0}
+    for bad, needle in [({"split_heads": 2}, "0 or 1"), ({"guided": 2}, "0 or 1"), ({"inner_wrappers": -1}, "inner_wrappers"), ({"blind_probes": -3}, "blind_probes"),
                         ({"rerank_epochs": -1}, "rerank_epochs"), ({"analogy": 2}, "0 or 1"), ({"rerank_step": 0}, "rerank_step= must be an integer >= 1")]:
         with pytest.raises(NesyError, match=needle):
             options_of(BenchConfig(options=bad))
@@ -44,11 +46,13 @@ def test_the_learner_options_have_their_defaults_and_reach_the_learner(monkeypat
 
     monkeypatch.setattr(learning, "learn_parser", learn)
     options = options_of(BenchConfig(options={"n_train": 20, "n_test": 5, "blind_probes": 16, "split_heads": 1, "inner_wrappers": 1,
-                                                  "rerank_epochs": 0, "rerank_step": 3, "analogy": 0}))
+                                                  "rerank_epochs": 0, "rerank_step": 3, "analogy": 0, "rerank_features": 30,
+                                                  "rerank_margin": 2}))
     with pytest.raises(RuntimeError, match="stop here"):
         learning.learn_split("iid", options, seed=0, progress=None)
     assert (seen[0].blind_probes, seen[0].compose_split_heads, seen[0].inner_wrappers, seen[0].rerank_epochs) == (16, True, True, 0)
     assert seen[0].analogy_share == 0.0 and seen[0].rerank_step == 3.0
+    assert seen[0].rerank_features == 0.3 and seen[0].rerank_margin == 2.0
     options["analogy"] = 1
     with pytest.raises(RuntimeError, match="stop here"):
         learning.learn_split("iid", options, seed=0, progress=None)
@@ -63,11 +67,13 @@ def test_unknown_splits_and_math_on_pictures_are_refused_clearly():
 
 
 def test_learning_from_answers_alone_reports_accuracy_and_zero_program_annotations():
-    results = run_suite(ClevrSuite(), BenchConfig(split="iid", seed=0, workers=2, options={"n_train": 300, "n_test": 90}))
+    results = run_suite(ClevrSuite(), BenchConfig(split="iid", seed=0, workers=2, options={"n_train": 300, "n_test": 90, "guided": 1}))
     assert set(REQUIRED_FIELDS) <= set(results)
     assert results["program_annotations"] == 0 and results["sweep"] == "n_train_iid" and results["n_train_iid"] == 300
     assert results["n_train"] == 300 and results["n_test"] == 90
     assert 0.0 <= results["accuracy"] <= results["parsed_share"] <= 1.0
+    # guided by execution: a reading changes only where the best parse fails on its scene (so was wrong)
+    assert results["guided"] is True and results["accuracy_best_parse"] <= results["accuracy"]
     assert sum(f["n"] for f in results["per_family"].values()) == 90
     assert 0.0 <= results["lexicon_accuracy"] <= 1.0 and results["learning"]["searched"] > 0
     assert results["train_seconds"] > 0 and results["eval_seconds"] > 0

@@ -118,3 +118,36 @@ def test_bad_rerank_settings_are_refused():
         LearnConfig(rerank_step=0.0)
     with pytest.raises(NesyError, match="sizes and counts"):
         LearnConfig(rerank_k=0)
+
+
+# a second wording, never in training: its coincidence (min) is kept more often than its true reading (max)
+TRUE_OR = Rule("^", ("[n]", "and", "[n]", "or", "more"), Tree("max", (HOLE0, HOLE1)))
+LUCKY_OR = Rule("^", ("[n]", "and", "[n]", "or", "more"), Tree("min", (HOLE0, HOLE1)))
+
+
+def test_word_features_carry_what_one_wording_teaches_to_a_wording_never_trained_on():
+    counts = {WORD: 10.0, TRUE: 1.0, LUCKY: 2.0, TRUE_OR: 1.0, LUCKY_OR: 2.0}
+    train = _examples([("one", "three"), ("four", "two"), ("two", "five"), ("five", "one")] * 3)
+    unseen = ("two", "and", "five", "or", "more")
+    plain = rerank_step(_dsl(), train, _parser(counts), LearnConfig(rerank_epochs=2), lambda *a: None, {})
+    shared = rerank_step(_dsl(), train, _parser(counts), LearnConfig(rerank_epochs=2, rerank_features=1.0), lambda *a: None, {})
+    assert plain.program(("two", "and", "five")) == shared.program(("two", "and", "five")) == "max(two, five)"
+    assert plain.program(unseen) == "min(two, five)"  # its own rules never moved
+    assert shared.program(unseen) == "max(two, five)"  # ("and", max) gained, ("and", min) lost
+    assert shared.bias[TRUE_OR] > 0 > shared.bias[LUCKY_OR] and TRUE_OR not in plain.bias
+    with pytest.raises(NesyError, match="rerank_features"):
+        LearnConfig(rerank_features=-0.5)
+
+
+def test_a_margin_widens_the_gap_where_the_best_parse_is_right_but_a_wrong_one_is_close():
+    counts = {WORD: 10.0, TRUE: 5.0, LUCKY: 4.0}  # max already wins, by log(5/4) = 0.22 nats
+    train = _examples([("one", "three"), ("four", "two"), ("five", "five")])  # min is wrong on the first two only
+    stats = {}
+    plain = rerank_step(_dsl(), train, _parser(counts), LearnConfig(rerank_epochs=1), lambda *a: None, stats)
+    assert plain.bias == {} and stats["rerank_updates"] == [0] and stats["rerank_margin_updates"] == [0]
+    stats = {}
+    wide = rerank_step(_dsl(), train, _parser(counts), LearnConfig(rerank_epochs=1, rerank_margin=1.0), lambda *a: None, stats)
+    assert stats["rerank_updates"] == [0] and stats["rerank_margin_updates"] == [1]  # then 2.22 nats apart: past the margin
+    assert wide.bias[TRUE] > 0 > wide.bias[LUCKY]
+    with pytest.raises(NesyError, match="rerank_margin"):
+        LearnConfig(rerank_margin=-1.0)
