@@ -116,8 +116,8 @@ class LearnConfig:
             the answers (:mod:`~nesy.semparse.rerank`; 0: not run).
         rerank_k: Parses of each question run in step 6.
         rerank_step: Step 6's change of a rule's log-weight per wrong best parse.
-        rerank_features: Step 6's change per wrong best parse of the weight of each (word, call) pair
-            the two parses' rules differ in (:func:`~nesy.semparse.rerank.word_features`; a rule's bias
+        rerank_features: Step 6's change per update of the weight of each (word, call) pair the two
+            parses' rules differ in (:func:`~nesy.semparse.rerank.word_features`; a rule's bias
             is its own weight plus its pairs'), so what one wording teaches reaches the others (0: none).
         rerank_margin: Step 6 also updates where the best parse gives the answer but a parse that misses
             it scores within this many nats of it (toward the best; 0: only where the best parse is wrong).

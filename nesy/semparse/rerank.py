@@ -11,6 +11,13 @@ Collins 2002). A coincidence rule loses wherever its luck runs out; the true rea
 gives a wrong answer, so it only gains. Nothing here knows a suite: the answers and the DSL
 decide.
 
+Two options carry what is learned further. With ``rerank_features`` a rule's bias is its own
+weight plus the weights of its (word, call) pairs (:func:`word_features`), and each update moves
+those pairs too, so a lesson about "same shape" learned on one wording reaches every wording with
+those words. With ``rerank_margin`` a question whose best parse gives the answer also updates when
+a parse that misses it scores within the margin (toward the best one), so right readings gain
+before a coincidence overtakes them on a new question.
+
 Example:
     >>> from contextlib import contextmanager
     >>> from nesy.semparse.grammar import Rule
@@ -102,7 +109,8 @@ def _close_rival(dsl: DSL, ex: Example, parses: Sequence[Any], margin: float) ->
     for parse in parses[1:]:
         if parse.score < parses[0].score - margin:
             return None
-        if (parse.text or to_text(parse.program)) != (parses[0].text or to_text(parses[0].program)) and not gives_answer(dsl, parse.program, ex):
+        same = (parse.text or to_text(parse.program)) == (parses[0].text or to_text(parses[0].program))
+        if not same and not gives_answer(dsl, parse.program, ex):
             return parse
     return None
 
@@ -184,7 +192,8 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
     ``config.rerank_questions`` of them per pass), each parsed
     with ``config.rerank_k`` best parses; ``stats`` gets ``rerank_updates`` (per pass),
     ``rerank_top_right`` (per pass, the share of questions whose best parse gave the answer when
-    visited) and ``rerank_seconds``.
+    visited), ``rerank_margin_updates`` (per pass, updates where the best parse was right but a wrong
+    one within ``config.rerank_margin``) and ``rerank_seconds``.
     """
     started = time.perf_counter()
     weights = AveragedWeights()
