@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from .grammar import ROOT, Rule, is_hole, is_slot
-from .tree import CONST, HOLE, SLOT, Tree, fill
+from .tree import CONST, HOLE, SLOT, Tree, fill, to_text
 
 Lexical = "tuple[str, str] | None"
 
@@ -53,6 +53,11 @@ class Parse:
     program: Tree
     rules: tuple[Rule, ...]
     text: str = ""  #: ``to_text(program)``, built with the parse (empty where a caller left it out)
+
+    @property
+    def program_text(self) -> str:
+        """The program in call syntax (:attr:`text`, or built when a caller left it out)."""
+        return self.text or to_text(self.program)
 
 
 class ChartParser:

@@ -62,7 +62,7 @@ from .grammar import Rule, is_hole, is_slot
 from .learn_config import Example, LearnConfig
 from .selection import gives_answer
 from .semantic_parser import SemanticParser
-from .tree import CALL, Tree, to_text
+from .tree import CALL, Tree
 
 __all__ = ["AveragedWeights", "rerank_step"]
 
@@ -109,8 +109,7 @@ def _close_rival(dsl: DSL, ex: Example, parses: Sequence[Any], margin: float) ->
     for parse in parses[1:]:
         if parse.score < parses[0].score - margin:
             return None
-        same = (parse.text or to_text(parse.program)) == (parses[0].text or to_text(parses[0].program))
-        if not same and not gives_answer(dsl, parse.program, ex):
+        if parse.program_text != parses[0].program_text and not gives_answer(dsl, parse.program, ex):
             return parse
     return None
 
@@ -200,7 +199,7 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
     bias = _RuleBias(parser.counts, weights, config.rerank_step, config.rerank_features)
     current = _with_bias(parser, {}, config.rerank_k)
     order = list(range(len(examples)))
-    stats["rerank_updates"], stats["rerank_top_right"] = [], []
+    stats["rerank_updates"], stats["rerank_top_right"], stats["rerank_margin_updates"] = [], [], []
     for epoch in range(config.rerank_epochs):
         random.Random(epoch).shuffle(order)
         visit = order[: config.rerank_questions]
@@ -228,7 +227,7 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
         report(f"rerank pass {epoch + 1}", len(visit), len(visit))
         stats["rerank_updates"].append(updates)
         stats["rerank_top_right"].append(top_right / max(1, len(visit)))
-        stats.setdefault("rerank_margin_updates", []).append(close)
+        stats["rerank_margin_updates"].append(close)
         log.info("rerank pass %d: %d updates (%d within the margin), best parse right on %d of %d", epoch + 1, updates, close,
                  top_right, len(visit))
     stats["rerank_seconds"] = time.perf_counter() - started

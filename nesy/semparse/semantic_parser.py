@@ -105,7 +105,7 @@ class SemanticParser:
             found = self._relaxed.parse(tokens, self.lexical(tokens))
         out: dict[str, Tree] = {}
         for parse in found:
-            out.setdefault(parse.text or to_text(parse.program), parse.program)
+            out.setdefault(parse.program_text, parse.program)
         return list(out.values())
 
     def program(self, tokens: Sequence[str]) -> str | None:
