@@ -246,7 +246,7 @@ def learn_split(split: str, options: dict[str, Any], *, seed: int, progress: Pro
                          blind_probes=options["blind_probes"], probe_worlds=options["probe_worlds"], compose_split_heads=bool(options["split_heads"]),
                          inner_wrappers=bool(options["inner_wrappers"]), rerank_epochs=options["rerank_epochs"],
                          rerank_step=float(options["rerank_step"]), rerank_features=options["rerank_features"] / 100,
-                         rerank_margin=float(options["rerank_margin"]),
+                         rerank_margin=float(options["rerank_margin"]), rerank_relaxed=bool(options["rerank_relaxed"]),
                          analogy_share=LearnConfig.analogy_share if options["analogy"] else 0.0,
                          workers=getattr(pool, "n_workers", None) or 1)  # the executor's workers wait while the parser learns
     dsl = clevr_dsl(math=split == "math")

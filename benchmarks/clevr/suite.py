@@ -40,7 +40,8 @@ weights learned from the training answers, default 2; 0: off), ``rerank_step`` (
 rule's log-weight per wrong best parse, default 2), ``rerank_features`` (step 6's change of each
 (word, call) pair's weight, in hundredths of a nat: 30 is ``LearnConfig.rerank_features=0.3``; 0: off),
 ``rerank_margin`` (step 6 also updates where a wrong parse scores within this many nats of the right
-best one; 0: off), ``analogy`` (1, the default: rules for
+best one; 0: off), ``rerank_relaxed`` (1: step 6 also learns from questions that only the chart's
+relaxations read; 0, the default: it passes them over), ``analogy`` (1, the default: rules for
 wordings never seen whole, made from the kept rules' minimal pairs before step 6,
 :mod:`~nesy.semparse.analogy`; 0: off), ``guided`` (1: each test question's reading is the best of its
 k best parses that runs on its scene, :mod:`~nesy.semparse.guided`; 0, the default: the best parse), and
@@ -92,11 +93,12 @@ IMAGE_QUICK = {"n_perception_train": 24, "centre_epochs": 1, "crop_epochs": 1, "
 IMAGE_LEAST = {"n_perception_train": 2, "centre_epochs": 1, "crop_epochs": 1, "min_visible_pixels": 0, **QA_LEAST}
 
 #: The learner's options (:class:`~nesy.semparse.learner.LearnConfig`'s ``rerank_epochs``, ``rerank_step``,
-#: ``rerank_features`` (in hundredths), ``rerank_margin``, ``analogy_share`` (``analogy``: 1 for its default, 0 for
+#: ``rerank_features`` (in hundredths), ``rerank_margin``, ``rerank_relaxed``, ``analogy_share`` (``analogy``: 1 for its default, 0 for
 #: none), ``blind_probes``, ``probe_worlds``, ``compose_split_heads`` and ``inner_wrappers``), and ``guided``: each test question's
 #: reading is the best of its k best parses that runs on its scene (:mod:`~nesy.semparse.guided`; 0: the best
 #: parse); 0 is each one's least value (off), 1 for ``rerank_step``.
-LEARNER_DEFAULTS = {"rerank_epochs": 2, "rerank_step": 2, "rerank_features": 0, "rerank_margin": 0, "analogy": 1, "blind_probes": 0,
+LEARNER_DEFAULTS = {"rerank_epochs": 2, "rerank_step": 2, "rerank_features": 0, "rerank_margin": 0, "rerank_relaxed": 0, "analogy": 1,
+                    "blind_probes": 0,
                     "probe_worlds": 0, "split_heads": 0, "inner_wrappers": 0, "guided": 0}
 LEARNER_OFF = {**{name: 0 for name in LEARNER_DEFAULTS}, "rerank_step": 1}
 
@@ -112,7 +114,7 @@ PERCEPTION = ("annotated", "qa")
 def options_of(config: BenchConfig) -> dict[str, int]:
     """The suite's options: defaults (or quick ones) overridden by ``--set``; bad ones raise :class:`NesyError`."""
     options: dict[str, Any] = integer_options("clevr", config, DEFAULTS, QUICK, LEAST, extra=("perception",))
-    for flag in ("check_executors", "images", "analogy", "split_heads", "inner_wrappers", "guided"):
+    for flag in ("check_executors", "images", "analogy", "split_heads", "inner_wrappers", "guided", "rerank_relaxed"):
         if options[flag] not in (0, 1):
             raise NesyError(f"clevr: --set {flag}= must be 0 or 1, got {options[flag]}")
     if options["check_executors"] and options["images"]:

@@ -121,6 +121,9 @@ class LearnConfig:
             is its own weight plus its pairs'), so what one wording teaches reaches the others (0: none).
         rerank_margin: Step 6 also updates where the best parse gives the answer but a parse that misses
             it scores within this many nats of it (toward the best; 0: only where the best parse is wrong).
+        rerank_relaxed: Step 6 also reads a question with no parse with the chart's relaxations (as
+            :meth:`~nesy.semparse.semantic_parser.SemanticParser.parse` does) and updates on it
+            (False: such questions are passed over).
         rerank_questions: Most questions one pass of step 6 visits (a different random sample in
             each pass when there are more): its updates come from the few questions whose best
             parse is wrong, and a pass over many more only adds time.
@@ -184,6 +187,7 @@ class LearnConfig:
     rerank_step: float = 1.0
     rerank_features: float = 0.0
     rerank_margin: float = 0.0
+    rerank_relaxed: bool = False
     rerank_questions: int = 10_000
     workers: int = 1
     analogy_share: float = 0.002

@@ -16,7 +16,9 @@ weight plus the weights of its (word, call) pairs (:func:`word_features`), and e
 those pairs too, so a lesson about "same shape" learned on one wording reaches every wording with
 those words. With ``rerank_margin`` a question whose best parse gives the answer also updates when
 a parse that misses it scores within the margin (toward the best one), so right readings gain
-before a coincidence overtakes them on a new question.
+before a coincidence overtakes them on a new question. With ``rerank_relaxed`` a question with no
+parse is read with the chart's relaxations (as :meth:`SemanticParser.parse` reads it) and updates
+like the others, so the rules that relaxed readings use are weighed on the answers too.
 
 Example:
     >>> from contextlib import contextmanager
@@ -207,7 +209,7 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
         for n, i in enumerate(visit):
             weights.tick()
             ex = examples[i]
-            parses = current.parses(ex.tokens)
+            parses = current.readings(ex.tokens) if config.rerank_relaxed else current.parses(ex.tokens)
             if n % 500 == 0:
                 report(f"rerank pass {epoch + 1}", n, len(visit))
             if not parses:

@@ -58,13 +58,13 @@ class SemanticParser:
         return self._chart
 
     def reweigh(self, bias: dict[Rule, float]) -> None:
-        """Set the bias of the rules in ``bias`` (the others keep theirs), updating the chart in place
-        instead of building it again (see :meth:`ChartParser.reweigh`). A copy made with
-        ``dataclasses.replace`` shares this chart unless it was given ``_chart=None``."""
+        """Set the bias of the rules in ``bias`` (the others keep theirs), updating the charts (plain and
+        relaxed) in place instead of building them again (see :meth:`ChartParser.reweigh`). A copy made
+        with ``dataclasses.replace`` shares them unless it was given ``_chart=None, _relaxed=None``."""
         self.bias = {**self.bias, **bias}
-        if self._chart is not None:
-            self._chart.reweigh(bias)
-        self._relaxed = None
+        for chart in (self._chart, self._relaxed):
+            if chart is not None:
+                chart.reweigh(bias)
 
     def lexical(self, tokens: Sequence[str]) -> list["tuple[str, str] | None"]:
         """For each word: (constant, type) if it is a lexicon word, else None."""
@@ -92,19 +92,24 @@ class SemanticParser:
         found = self.candidates(tokens)
         return found[0] if found else None
 
+    def readings(self, tokens: Sequence[str]):
+        """The k best parses, best first; where there is none, those of the chart's relaxations (if
+        :attr:`relaxed`): another label of a hole's type, a lead-in of function words left out before a hole."""
+        found = self.parses(tokens)
+        if not found and self.relaxed:
+            if self._relaxed is None:
+                self._relaxed = ChartParser(self.counts, k=self.k, backoff=8.0, skip=RELAXED_SKIP, retype=self.retype, bias=self.bias)
+            found = self._relaxed.parse(tokens, self.lexical(tokens))
+        return found
+
     def candidates(self, tokens: Sequence[str]) -> list[Tree]:
         """The k best distinct program trees, best first (relaxed as in :meth:`parse`; empty: no parse).
 
         A caller that can run them on the question's world may take the first one that is defined
         there (:func:`~nesy.semparse.guided.first_defined`).
         """
-        found = self.parses(tokens)
-        if not found and self.relaxed:
-            if self._relaxed is None:
-                self._relaxed = ChartParser(self.counts, k=self.k, backoff=8.0, skip=RELAXED_SKIP, retype=self.retype, bias=self.bias)
-            found = self._relaxed.parse(tokens, self.lexical(tokens))
         out: dict[str, Tree] = {}
-        for parse in found:
+        for parse in self.readings(tokens):
             out.setdefault(parse.program_text, parse.program)
         return list(out.values())
 

@@ -151,3 +151,20 @@ def test_a_margin_widens_the_gap_where_the_best_parse_is_right_but_a_wrong_one_i
     assert wide.bias[TRUE] > 0 > wide.bias[LUCKY]
     with pytest.raises(NesyError, match="rerank_margin"):
         LearnConfig(rerank_margin=-1.0)
+
+
+def test_with_rerank_relaxed_questions_read_only_by_the_relaxations_teach_too():
+    lead_in = Rule("^", ("half", "of", "[n]"), Tree("min", (HOLE0, HOLE0)))  # "of" stands before a hole: a lead-in
+    counts = {WORD: 10.0, TRUE: 1.0, LUCKY: 5.0, lead_in: 1.0}
+    pairs = [("one", "three"), ("four", "two"), ("two", "five")]
+    train = [Example((a, "and", "of", b), max(NUMBERS[a], NUMBERS[b]), _no_world) for a, b in pairs]
+    assert _parser(counts).parses(train[0].tokens) == []  # no rule reads "and of": only the relaxations (leaving out "of")
+    assert _parser(counts).program(train[0].tokens) == "min(one, three)"
+    stats = {}
+    plain = rerank_step(_dsl(), train, _parser(counts), LearnConfig(rerank_epochs=2), lambda *a: None, stats)
+    assert stats["rerank_updates"] == [0, 0] and plain.program(("two", "and", "five")) == "min(two, five)"
+    stats = {}
+    relaxed = rerank_step(_dsl(), train, _parser(counts), LearnConfig(rerank_epochs=2, rerank_relaxed=True), lambda *a: None, stats)
+    assert stats["rerank_updates"][0] >= 1
+    assert relaxed.program(train[0].tokens) == "max(one, three)"
+    assert relaxed.program(("two", "and", "five")) == "max(two, five)"  # the same rules read the plain wording
