@@ -48,8 +48,9 @@ k best parses that runs on its scene, :mod:`~nesy.semparse.guided`; 0, the defau
 four off by default:
 ``blind_probes`` (leave out candidates with a call blind to its world, judged on this many training
 scenes; 0: off), ``probe_worlds`` (step 2's search also runs each program on this many other
-training scenes, so programs equal on the question's scene by coincidence stay apart; 0: off), ``split_heads`` and ``inner_wrappers`` (1: on; ``LearnConfig.compose_split_heads``
-and ``LearnConfig.inner_wrappers``).
+training scenes, so programs equal on the question's scene by coincidence stay apart; 0: off),
+``split_heads`` and ``inner_wrappers`` (1: on; ``LearnConfig.compose_split_heads`` and
+``LearnConfig.inner_wrappers``).
 
 Splits: ``iid``, ``cogent`` (train on CLEVR-CoGenT condition A scenes, test on condition B),
 ``hops`` (train on zero- and one-hop questions, test on two- and three-hop), ``math`` (CLEVR-Math-style
@@ -98,8 +99,7 @@ IMAGE_LEAST = {"n_perception_train": 2, "centre_epochs": 1, "crop_epochs": 1, "m
 #: reading is the best of its k best parses that runs on its scene (:mod:`~nesy.semparse.guided`; 0: the best
 #: parse); 0 is each one's least value (off), 1 for ``rerank_step``.
 LEARNER_DEFAULTS = {"rerank_epochs": 2, "rerank_step": 2, "rerank_features": 0, "rerank_margin": 0, "rerank_relaxed": 0, "analogy": 1,
-                    "blind_probes": 0,
-                    "probe_worlds": 0, "split_heads": 0, "inner_wrappers": 0, "guided": 0}
+                    "blind_probes": 0, "probe_worlds": 0, "split_heads": 0, "inner_wrappers": 0, "guided": 0}
 LEARNER_OFF = {**{name: 0 for name in LEARNER_DEFAULTS}, "rerank_step": 1}
 
 DEFAULTS = {"check_executors": 0, "n_questions": 10000, "n_probes": 1000, "questions_per_scene": 10,
