@@ -169,10 +169,16 @@ def same_meaning(parsed: str | None, truth: str, scenes: Sequence[Any]) -> bool:
     return all(_value(parsed, s) == _value(truth, s) for s in scenes)
 
 
+@functools.lru_cache(maxsize=1)
+def _scoring_dsl() -> Any:
+    """The math DSL, a superset of CLEVR's: scoring must run the math split's programs too."""
+    return clevr_dsl(math=True)
+
+
 def _value(program: str, scene: Any) -> Any:
     with bound_scene(scene):
         try:
-            value = evaluate(clevr_dsl(), _tree(program))
+            value = evaluate(_scoring_dsl(), _tree(program))
         except Exception:  # undefined on this scene (a failed unique)
             return "undefined"
     return type(value).__name__, value

@@ -88,6 +88,15 @@ def test_malformed_math_programs_are_refused_with_the_node_named(nodes, message)
     assert execute_dsl("count(insert(scene(), new(2)))", SCENE).status is Status.REJECTED  # a number literal is no number name
 
 
+def test_the_bench_scores_math_readings_by_their_meaning():
+    from nesy.benchmarks.clevr.learning import same_meaning
+
+    truth = "count(subtract(scene(), filter_color(scene(), red)))"
+    assert same_meaning("count(subtract(scene(), filter_color(scene(), red)))", truth, [SCENE])
+    assert not same_meaning("count(subtract(scene(), filter_color(scene(), green)))", truth, [SCENE])
+    assert not same_meaning(f"count(insert(scene(), {TWO_LARGE_CUBES}))", truth, [SCENE])
+
+
 def test_unknown_families_are_refused():
     with pytest.raises(NesyError, match="unknown question families \\['division'\\]"):
         GenerationConfig(families=("addition", "division"))
