@@ -38,9 +38,9 @@ picture, 3..10).
 Learner options (measured in the README): ``rerank_epochs`` (passes of the learner's step 6, rule
 weights learned from the training answers, default 2; 0: off), ``rerank_step`` (step 6's change of a
 rule's log-weight per wrong best parse, default 2), ``rerank_features`` (step 6's change of each
-(word, call) pair's weight, in hundredths of a nat: 30 is ``LearnConfig.rerank_features=0.3``; 0: off),
+(word, call) pair's weight, in hundredths of a nat: the default 30 is ``LearnConfig.rerank_features=0.3``; 0: off),
 ``rerank_margin`` (step 6 also updates where a wrong parse scores within this many nats of the right
-best one; 0: off), ``rerank_relaxed`` (1: step 6 also learns from questions that only the chart's
+best one, default 3; 0: off), ``rerank_relaxed`` (1: step 6 also learns from questions that only the chart's
 relaxations read; 0, the default: it passes them over), ``analogy`` (1, the default: rules for
 wordings never seen whole, made from the kept rules' minimal pairs before step 6,
 :mod:`~nesy.semparse.analogy`; 0: off), ``guided`` (1: each test question's reading is the best of its
@@ -98,7 +98,7 @@ IMAGE_LEAST = {"n_perception_train": 2, "centre_epochs": 1, "crop_epochs": 1, "m
 #: none), ``blind_probes``, ``probe_worlds``, ``compose_split_heads`` and ``inner_wrappers``), and ``guided``: each test question's
 #: reading is the best of its k best parses that runs on its scene (:mod:`~nesy.semparse.guided`; 0: the best
 #: parse); 0 is each one's least value (off), 1 for ``rerank_step``.
-LEARNER_DEFAULTS = {"rerank_epochs": 2, "rerank_step": 2, "rerank_features": 0, "rerank_margin": 0, "rerank_relaxed": 0, "analogy": 1,
+LEARNER_DEFAULTS = {"rerank_epochs": 2, "rerank_step": 2, "rerank_features": 30, "rerank_margin": 3, "rerank_relaxed": 0, "analogy": 1,
                     "blind_probes": 0, "probe_worlds": 0, "split_heads": 0, "inner_wrappers": 0, "guided": 0}
 LEARNER_OFF = {**{name: 0 for name in LEARNER_DEFAULTS}, "rerank_step": 1}
 
