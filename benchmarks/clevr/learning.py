@@ -36,6 +36,7 @@ from nesy.semparse.guided import first_defined
 from nesy.semparse.learner import Example, LearnConfig, learn_parser
 from nesy.semparse.tree import CONST, Tree, evaluate
 from nesy.semparse.tree import to_text as tree_text
+from nesy.solvers.dsl import DSL
 from nesy.solvers.dsl.parser import Call
 from nesy.solvers.dsl.parser import parse as parse_call
 from nesy.verdict import Status
@@ -170,7 +171,7 @@ def same_meaning(parsed: str | None, truth: str, scenes: Sequence[Any]) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _scoring_dsl() -> Any:
+def _scoring_dsl() -> DSL:
     """The math DSL, a superset of CLEVR's: scoring must run the math split's programs too."""
     return clevr_dsl(math=True)
 
