@@ -34,6 +34,7 @@ from typing import Any
 from nesy.progress import Progress
 
 from .learning import chosen_readings, learn_split, run_programs
+from .programs import to_text
 from .perception_eval import answers_agree, perceived_scenes, train_perception
 from .qa_perception import QAConfig, train_qa_perception
 from .render import RenderConfig, render_images
@@ -63,6 +64,19 @@ def _perception(options: dict[str, Any], scenes: SceneConfig, seed: int, pool: A
     }
 
 
+def error_causes(right: list[bool], right_symbolic: list[bool]) -> dict[str, int]:
+    """Where the end-to-end errors come from: ``parser`` (the reading is wrong on the true scene as well),
+    ``perception`` (right on the true scene, wrong on the perceived one); ``lucky`` counts readings wrong
+    on the true scene whose perceived scene happens to give the answer.
+
+    Example:
+        >>> error_causes([False, False, True, True], [False, True, False, True])
+        {'parser': 1, 'perception': 1, 'lucky': 1}
+    """
+    pairs = list(zip(right, right_symbolic))
+    return {"parser": pairs.count((False, False)), "perception": pairs.count((False, True)), "lucky": pairs.count((True, False))}
+
+
 def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, progress: Progress) -> dict[str, Any]:
     """Learn the parser, train perception, answer the test questions on perceived pictures."""
     learned = learn_split(split, options, seed=seed, progress=progress, pool=pool)
@@ -84,7 +98,8 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
     answers = [q.answer for q in test_questions]
     seen_scenes, true_scenes = [perceived[i] for i in where], [test_scenes[i] for i in where]
     guided = bool(options["guided"])  # the readings are chosen on the scene the answer comes from: perceived, or true
-    right = run_programs(pool, chosen_readings(pool, learned, seen_scenes, guided), seen_scenes, answers)
+    readings = chosen_readings(pool, learned, seen_scenes, guided)
+    right = run_programs(pool, readings, seen_scenes, answers)
     right_symbolic = run_programs(pool, chosen_readings(pool, learned, true_scenes, guided), true_scenes, answers)
     agreement = answers_agree(test_questions, {s["image_index"]: s for s in perceived})
     eval_seconds = learned.parse_seconds + time.perf_counter() - started
@@ -93,6 +108,10 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
     share = (lambda flags: sum(flags) / n if n else 0.0)
     accuracy, symbolic, agree = share(right), share(right_symbolic), share(agreement)
     parsed = share([t is not None for t in learned.test_texts])
+    errors = error_causes(right, right_symbolic)
+    wrong = [{"question": q.text, "parsed": t, "program": to_text(q.program), "answer": q.answer,
+              "cause": "parser" if not ok_true else "perception"}
+             for q, t, ok, ok_true in zip(test_questions, readings, right, right_symbolic) if not ok][:20]
     return {
         "accuracy": accuracy,
         "accuracy_symbolic": symbolic,
@@ -109,6 +128,8 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
         "perceive_seconds": perceive_seconds,
         "generation_seconds": learned.generation_seconds,
         "parsed_share": parsed,
+        "errors": errors,
+        "wrong_examples": wrong,
         "learning": learned.stats,
         "train_scenes": len(learned.train_scenes),
         "test_scenes": len(test_scenes),
@@ -116,6 +137,7 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
             ("accuracy (end to end, perceived scenes)", f"{accuracy:.4f} of {n}"),
             ("accuracy_symbolic (same programs, true scenes)", f"{symbolic:.4f}"),
             ("perception_agreement (gold programs)", f"{agree:.4f}"),
+            ("end-to-end errors", f"{errors['parser']} parser (wrong on the true scene too), {errors['perception']} perception"),
             ("perception", perception["perception_setting"]),
             ("perception train seconds", f"{perception['perception_train_seconds']:.1f}"),
             ("perception train images", perception["perception_train_images"]),

@@ -47,6 +47,11 @@ def test_the_quick_images_cli_writes_end_to_end_and_perception_fields(tmp_path):
     for key in ("accuracy", "accuracy_symbolic", "perception_agreement", "parsed_share"):
         assert 0.0 <= results[key] <= 1.0
     assert results["accuracy"] <= results["parsed_share"]
+    errors, n = results["errors"], results["n_test"]  # every end-to-end error is the parser's or perception's
+    assert errors["parser"] + errors["perception"] == round(n * (1 - results["accuracy"]))
+    assert errors["parser"] + errors["lucky"] == round(n * (1 - results["accuracy_symbolic"]))
+    assert len(results["wrong_examples"]) == min(20, errors["parser"] + errors["perception"])
+    assert {w["cause"] for w in results["wrong_examples"]} <= {"parser", "perception"}
 
 
 def test_the_visibility_rule_reaches_the_training_and_the_test_scenes_of_a_split():
