@@ -251,7 +251,9 @@ def learn_split(split: str, options: dict[str, Any], *, seed: int, progress: Pro
     started = time.perf_counter()
     config = LearnConfig(lexicon_examples=max(300, options["n_train"] // 10), rounds=options["rounds"],
                          blind_probes=options["blind_probes"], probe_worlds=options["probe_worlds"], compose_split_heads=bool(options["split_heads"]),
-                         inner_wrappers=bool(options["inner_wrappers"]), rerank_epochs=options["rerank_epochs"],
+                         inner_wrappers=bool(options["inner_wrappers"]),
+                         compose_unread_share=options["compose_unread"] / 100 if options["compose_unread"] else None,
+                         rerank_epochs=options["rerank_epochs"],
                          rerank_step=float(options["rerank_step"]), rerank_features=options["rerank_features"] / 100,
                          rerank_margin=float(options["rerank_margin"]), rerank_relaxed=bool(options["rerank_relaxed"]),
                          analogy_share=LearnConfig.analogy_share if options["analogy"] else 0.0,

@@ -44,7 +44,10 @@ best one, default 3; 0: off), ``rerank_relaxed`` (1: step 6 also learns from que
 relaxations read; 0, the default: it passes them over), ``analogy`` (1, the default: rules for
 wordings never seen whole, made from the kept rules' minimal pairs before step 6,
 :mod:`~nesy.semparse.analogy`; 0: off), ``guided`` (1: each test question's reading is the best of its
-k best parses that runs on its scene, :mod:`~nesy.semparse.guided`; 0, the default: the best parse), and
+k best parses that runs on its scene, :mod:`~nesy.semparse.guided`; 0, the default: the best parse),
+``compose_unread`` (the most share of step 5's picks, in percent, that go to questions the grammar
+does not read yet, ``LearnConfig.compose_unread_share``, default 80; 0: no limit, the learner before
+it, whose picks at 50,000 questions were all unread yes/no ones), and
 four off by default:
 ``blind_probes`` (leave out candidates with a call blind to its world, judged on this many training
 scenes; 0: off), ``probe_worlds`` (step 2's search also runs each program on this many other
@@ -95,11 +98,12 @@ IMAGE_LEAST = {"n_perception_train": 2, "centre_epochs": 1, "crop_epochs": 1, "m
 
 #: The learner's options (:class:`~nesy.semparse.learner.LearnConfig`'s ``rerank_epochs``, ``rerank_step``,
 #: ``rerank_features`` (in hundredths), ``rerank_margin``, ``rerank_relaxed``, ``analogy_share`` (``analogy``: 1 for its default, 0 for
-#: none), ``blind_probes``, ``probe_worlds``, ``compose_split_heads`` and ``inner_wrappers``), and ``guided``: each test question's
+#: none), ``blind_probes``, ``probe_worlds``, ``compose_split_heads``, ``inner_wrappers`` and ``compose_unread_share``
+#: (``compose_unread``, in percent; 0: None)), and ``guided``: each test question's
 #: reading is the best of its k best parses that runs on its scene (:mod:`~nesy.semparse.guided`; 0: the best
 #: parse); 0 is each one's least value (off), 1 for ``rerank_step``.
 LEARNER_DEFAULTS = {"rerank_epochs": 2, "rerank_step": 2, "rerank_features": 30, "rerank_margin": 3, "rerank_relaxed": 0, "analogy": 1,
-                    "blind_probes": 0, "probe_worlds": 0, "split_heads": 0, "inner_wrappers": 0, "guided": 0}
+                    "blind_probes": 0, "probe_worlds": 0, "split_heads": 0, "inner_wrappers": 0, "guided": 0, "compose_unread": 80}
 LEARNER_OFF = {**{name: 0 for name in LEARNER_DEFAULTS}, "rerank_step": 1}
 
 DEFAULTS = {"check_executors": 0, "n_questions": 10000, "n_probes": 1000, "questions_per_scene": 10,
@@ -117,6 +121,8 @@ def options_of(config: BenchConfig) -> dict[str, int]:
     for flag in ("check_executors", "images", "analogy", "split_heads", "inner_wrappers", "guided", "rerank_relaxed"):
         if options[flag] not in (0, 1):
             raise NesyError(f"clevr: --set {flag}= must be 0 or 1, got {options[flag]}")
+    if options["compose_unread"] > 100:
+        raise NesyError(f"clevr: --set compose_unread= is a percentage (0: no limit), got {options['compose_unread']}")
     if options["check_executors"] and options["images"]:
         raise NesyError("clevr: --check-executors and --images cannot be combined (the check runs on symbolic scenes)")
     perception = config.options.get("perception", "annotated")

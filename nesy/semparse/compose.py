@@ -126,7 +126,9 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
     Questions with at most ``config.compose_constants`` lexicon words are searched, at most
     ``config.compose_searched`` of them: first those the grammar so far does not read right
     (``verified[i]`` false: no parse gave the answer), then the others, and among each those
-    answered yes/no first (a verified parse of a yes/no question may be a coincidence). With
+    answered yes/no first (a verified parse of a yes/no question may be a coincidence). They are
+    picked among the first questions only, up to where the unread ones would pass
+    ``config.compose_unread_share`` of the picks (``stats["compose_pool"]``: how many). With
     ``config.compose_split_slack`` each is searched a second time with ``distinct_splits`` (a
     reading whose sub-program has the value of another call structure on this world is still
     built) and what that finds is added.
@@ -136,12 +138,19 @@ def compose_step(dsl: DSL, examples: Sequence["Example"], parser: "SemanticParse
     candidates: list[list[list[Rule]]] = [[] for _ in examples]
     blind = blind_calls(dsl, examples, config)
     order = []
+    unread_cap = None if config.compose_unread_share is None else config.compose_unread_share * config.compose_searched
+    unread, pool = 0, len(examples)
     for i, ex in enumerate(examples):
         lexical = parser.lexical(ex.tokens)
         positions = [p for p, lex in enumerate(lexical) if lex is not None]
         if 2 <= len(positions) <= config.compose_constants:
             read = verified is not None and verified[i]
+            unread += not read
+            if unread_cap is not None and unread > unread_cap:
+                pool = i  # the pool ends here: its unread questions leave the read ones their share of the picks
+                break
             order.append(((read, type(ex.answer) is not bool), i, positions, lexical))
+    stats["compose_pool"] = pool
     order.sort(key=lambda t: t[0])
     order = order[: config.compose_searched]
 

@@ -87,6 +87,12 @@ class LearnConfig:
             (:mod:`~nesy.semparse.compose`), then steps 3 and 4 again with them.
         compose_constants: Most lexicon words of a question searched in step 5.
         compose_searched: Most questions searched in step 5.
+        compose_unread_share: Most share of step 5's ``compose_searched`` picks that go to questions
+            the grammar does not read yet: step 5 picks among the first training questions only, up
+            to where their unread ones would pass this share (None: among all). Unread questions go
+            first, so with many more training questions they would take every pick (the yes/no
+            ones first, whose answers say least) and leave none to the read ones, whose second
+            readings step 5 also weighs; the share keeps that mix whatever the number of questions.
         compose_size: Largest program searched in step 5 (a phrase counts as one node).
         compose_per_span: Phrase readings offered per span and type (distinct values, best first).
         compose_split_slack: Step 5 also searches each question with ``distinct_splits`` (states
@@ -170,6 +176,7 @@ class LearnConfig:
     compose: bool = True
     compose_constants: int = 14
     compose_searched: int = 4000
+    compose_unread_share: float | None = 0.8
     compose_size: int = 14
     compose_per_span: int = 1
     compose_split_slack: int | None = 2
@@ -202,6 +209,8 @@ class LearnConfig:
     def __post_init__(self) -> None:
         if min(self.lexicon_examples, self.lexicon_max_size, self.max_size, self.max_candidates, self.k, self.rerank_k, self.rerank_questions, self.workers) < 1:
             raise NesyError("LearnConfig: sizes and counts must be >= 1")
+        if self.compose_unread_share is not None and not 0 < self.compose_unread_share <= 1:
+            raise NesyError(f"LearnConfig: compose_unread_share must be None or in (0, 1], got {self.compose_unread_share}")
         if self.analogy_share < 0 or min(self.analogy_max_len, self.analogy_evidence) < 1:
             raise NesyError("LearnConfig: analogy_share must be >= 0, analogy_max_len and analogy_evidence >= 1")
         if self.rerank_epochs < 0 or self.rerank_step <= 0 or min(self.rerank_features, self.rerank_margin) < 0:

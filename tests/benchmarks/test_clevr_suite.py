@@ -30,14 +30,15 @@ def test_the_learner_options_have_their_defaults_and_reach_the_learner(monkeypat
     import nesy.benchmarks.clevr.learning as learning
 
     names = ("rerank_epochs", "rerank_step", "rerank_features", "rerank_margin", "rerank_relaxed", "analogy", "blind_probes",
-             "probe_worlds", "split_heads", "inner_wrappers", "guided")
+             "probe_worlds", "split_heads", "inner_wrappers", "guided", "compose_unread")
     assert {k: options_of(BenchConfig())[k] for k in names} == {
         "rerank_epochs": 2, "rerank_step": 2, "rerank_features": 30, "rerank_margin": 3, "rerank_relaxed": 0, "analogy": 1,
-        "blind_probes": 0, "probe_worlds": 0, "split_heads": 0, "inner_wrappers": 0, "guided": 0}
+        "blind_probes": 0, "probe_worlds": 0, "split_heads": 0, "inner_wrappers": 0, "guided": 0, "compose_unread": 80}
     for bad, needle in [({"split_heads": 2}, "0 or 1"), ({"guided": 2}, "0 or 1"), ({"inner_wrappers": -1}, "inner_wrappers"),
                         ({"blind_probes": -3}, "blind_probes"), ({"probe_worlds": -1}, "probe_worlds"),
                         ({"rerank_epochs": -1}, "rerank_epochs"), ({"analogy": 2}, "0 or 1"), ({"rerank_relaxed": 2}, "0 or 1"),
-                        ({"rerank_step": 0}, "rerank_step= must be an integer >= 1")]:
+                        ({"rerank_step": 0}, "rerank_step= must be an integer >= 1"), ({"compose_unread": 101}, "percentage"),
+                        ({"compose_unread": -1}, "compose_unread")]:
         with pytest.raises(NesyError, match=needle):
             options_of(BenchConfig(options=bad))
     seen = []
@@ -49,17 +50,17 @@ def test_the_learner_options_have_their_defaults_and_reach_the_learner(monkeypat
     monkeypatch.setattr(learning, "learn_parser", learn)
     options = options_of(BenchConfig(options={"n_train": 20, "n_test": 5, "blind_probes": 16, "split_heads": 1, "inner_wrappers": 1,
                                                   "rerank_epochs": 0, "rerank_step": 3, "analogy": 0, "rerank_features": 50,
-                                                  "rerank_margin": 2, "probe_worlds": 8, "rerank_relaxed": 1}))
+                                                  "rerank_margin": 2, "probe_worlds": 8, "rerank_relaxed": 1, "compose_unread": 0}))
     with pytest.raises(RuntimeError, match="stop here"):
         learning.learn_split("iid", options, seed=0, progress=None)
     assert (seen[0].blind_probes, seen[0].compose_split_heads, seen[0].inner_wrappers, seen[0].rerank_epochs) == (16, True, True, 0)
     assert seen[0].analogy_share == 0.0 and seen[0].rerank_step == 3.0
     assert seen[0].rerank_features == 0.5 and seen[0].rerank_margin == 2.0 and seen[0].probe_worlds == 8
-    assert seen[0].rerank_relaxed is True
-    options["analogy"] = 1
+    assert seen[0].rerank_relaxed is True and seen[0].compose_unread_share is None
+    options["analogy"], options["compose_unread"] = 1, 80
     with pytest.raises(RuntimeError, match="stop here"):
         learning.learn_split("iid", options, seed=0, progress=None)
-    assert seen[1].analogy_share == LearnConfig.analogy_share > 0
+    assert seen[1].analogy_share == LearnConfig.analogy_share > 0 and seen[1].compose_unread_share == 0.8
 
 
 def test_unknown_splits_and_math_on_pictures_are_refused_clearly():

@@ -11,6 +11,7 @@ from contextlib import nullcontext
 
 import pytest
 
+from nesy.errors import NesyError
 from nesy.semparse.compose import compose_step, phrase_atoms
 from nesy.semparse.learner import Example, LearnConfig, learn_parser
 from nesy.semparse.tree import to_text
@@ -90,7 +91,26 @@ def test_questions_the_grammar_does_not_read_are_searched_first(learned):
     for i in long[::2]:
         verified[i] = True  # read already: searched only after every unread one
     unread = [i for i in long if not verified[i]]
-    config = LearnConfig(**CONFIG, compose_searched=len(unread))
+    config = LearnConfig(**CONFIG, compose_searched=len(unread), compose_unread_share=None)
     composed = compose_step(_dsl(), examples, parser, config, lambda *a: None, {}, verified)
     assert any(composed[i] for i in unread)
     assert not any(composed[i] for i in long if verified[i])
+
+
+def test_unread_questions_take_at_most_their_share_of_the_picks(learned):
+    parser, _ = learned
+    examples = _examples(TRAIN)
+    long = [i for i, ex in enumerate(examples) if len(ex.tokens) == 10]
+    verified = [True] * len(examples)
+    for i in long[1::2]:
+        verified[i] = False  # every other long question is not read yet
+    unread = [i for i in long if not verified[i]]
+    stats: dict = {}  # 4 picks, at most half of them unread: the pool ends before the third unread question
+    config = LearnConfig(**CONFIG, compose_searched=4, compose_unread_share=0.5)
+    composed = compose_step(_dsl(), examples, parser, config, lambda *a: None, stats, verified)
+    assert stats["compose_pool"] == unread[2]
+    assert not any(composed[i] for i in range(unread[2], len(examples)))
+    assert any(composed[i] for i in long if verified[i] and i < unread[2])  # read ones get the other picks
+    for bad in (0.0, 1.5):
+        with pytest.raises(NesyError, match="compose_unread_share"):
+            LearnConfig(compose_unread_share=bad)
