@@ -121,6 +121,7 @@ def learn_parser(
     stats["search_seconds"] = time.perf_counter() - started
     parser, verified = grammar_step(dsl, examples, lexicon, candidates, config, report, stats)
     if config.compose:
+        stats["verified_before_compose"] = sum(verified) / max(1, len(examples))  # step 4 overwrites verified_round_*
         started = time.perf_counter()
         composed = compose_step(dsl, examples, parser, config, report, stats, verified)
         candidates = [old + [rules for rules in new if rules not in old] for old, new in zip(candidates, composed)]

@@ -57,6 +57,7 @@ def test_zero_hop_questions_are_learned_from_answers_alone(plain):
     assert accuracy >= 0.8
     assert parser.lexicon.entries.get("cubes") == "cube" and parser.lexicon.entries.get("red") == "red"
     assert stats["rules"] > 0 and stats["verified_round_1"] > 0.75
+    assert 0 < stats["verified_before_compose"] <= 1 and stats["compose_pool"] == len(examples_of(*TRAIN))
 
 
 def test_the_same_learner_learns_the_questions_in_invented_words(plain):
