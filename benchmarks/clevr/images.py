@@ -34,8 +34,8 @@ from typing import Any
 from nesy.progress import Progress
 
 from .learning import chosen_readings, learn_split, run_programs
-from .programs import to_text
 from .perception_eval import answers_agree, perceived_scenes, train_perception
+from .programs import to_text
 from .qa_perception import QAConfig, train_qa_perception
 from .render import RenderConfig, render_images
 from .scenes import SceneConfig
