@@ -64,17 +64,24 @@ def _perception(options: dict[str, Any], scenes: SceneConfig, seed: int, pool: A
     }
 
 
+def cause_of(right: bool, right_symbolic: bool) -> str | None:
+    """One question's: ``parser`` (wrong end to end and on the true scene), ``perception`` (wrong end to
+    end, right on the true scene), ``lucky`` (right end to end, wrong on the true scene), None (right on both).
+    With ``guided`` the true scene's reading may differ from the perceived one's, so the split is approximate."""
+    if right:
+        return None if right_symbolic else "lucky"
+    return "perception" if right_symbolic else "parser"
+
+
 def error_causes(right: list[bool], right_symbolic: list[bool]) -> dict[str, int]:
-    """Where the end-to-end errors come from: ``parser`` (the reading is wrong on the true scene as well),
-    ``perception`` (right on the true scene, wrong on the perceived one); ``lucky`` counts readings wrong
-    on the true scene whose perceived scene happens to give the answer.
+    """Where the end-to-end errors come from, counted per :func:`cause_of`.
 
     Example:
         >>> error_causes([False, False, True, True], [False, True, False, True])
         {'parser': 1, 'perception': 1, 'lucky': 1}
     """
-    pairs = list(zip(right, right_symbolic))
-    return {"parser": pairs.count((False, False)), "perception": pairs.count((False, True)), "lucky": pairs.count((True, False))}
+    causes = [cause_of(a, b) for a, b in zip(right, right_symbolic)]
+    return {name: causes.count(name) for name in ("parser", "perception", "lucky")}
 
 
 def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, progress: Progress) -> dict[str, Any]:
@@ -110,7 +117,7 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
     parsed = share([t is not None for t in learned.test_texts])
     errors = error_causes(right, right_symbolic)
     wrong = [{"question": q.text, "parsed": t, "program": to_text(q.program), "answer": q.answer,
-              "cause": "parser" if not ok_true else "perception"}
+              "cause": cause_of(ok, ok_true)}
              for q, t, ok, ok_true in zip(test_questions, readings, right, right_symbolic) if not ok][:20]
     return {
         "accuracy": accuracy,
