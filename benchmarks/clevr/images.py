@@ -33,7 +33,7 @@ from typing import Any
 
 from nesy.progress import Progress
 
-from .learning import chosen_readings, learn_split, run_programs
+from .learning import chosen_readings, family_counts, learn_split, run_programs
 from .perception_eval import answers_agree, perceived_scenes, train_perception
 from .programs import to_text
 from .qa_perception import QAConfig, train_qa_perception
@@ -116,6 +116,9 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
     accuracy, symbolic, agree = share(right), share(right_symbolic), share(agreement)
     parsed = share([t is not None for t in learned.test_texts])
     errors = error_causes(right, right_symbolic)
+    per_family = family_counts(test_questions, right=right, right_symbolic=right_symbolic)
+    for entry in per_family.values():
+        entry["accuracy"], entry["accuracy_symbolic"] = entry["right"] / entry["n"], entry["right_symbolic"] / entry["n"]
     wrong = [{"question": q.text, "parsed": t, "program": to_text(q.program), "answer": q.answer,
               "cause": cause_of(ok, ok_true)}
              for q, t, ok, ok_true in zip(test_questions, readings, right, right_symbolic) if not ok][:20]
@@ -136,6 +139,7 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
         "generation_seconds": learned.generation_seconds,
         "parsed_share": parsed,
         "errors": errors,
+        "per_family": per_family,
         "wrong_examples": wrong,
         "learning": learned.stats,
         "train_scenes": len(learned.train_scenes),
@@ -145,6 +149,7 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
             ("accuracy_symbolic (same programs, true scenes)", f"{symbolic:.4f}"),
             ("perception_agreement (gold programs)", f"{agree:.4f}"),
             ("end-to-end errors", f"{errors['parser']} parser (wrong on the true scene too), {errors['perception']} perception"),
+            ("per family (end to end)", ", ".join(f"{f} {e['accuracy']:.3f}" for f, e in sorted(per_family.items()))),
             ("perception", perception["perception_setting"]),
             ("perception train seconds", f"{perception['perception_train_seconds']:.1f}"),
             ("perception train images", perception["perception_train_images"]),

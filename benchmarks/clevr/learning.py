@@ -281,6 +281,23 @@ def chosen_readings(pool: Any, learned: LearnedSplit, scenes: Sequence[dict[str,
     return first_defined(learned.test_candidates, defined)
 
 
+def family_counts(questions: Sequence[Question], **flags: Sequence[bool]) -> dict[str, dict[str, Any]]:
+    """Per question family: ``n`` and, for each named list of per-question flags, how many are true.
+
+    Example:
+        >>> from types import SimpleNamespace as Q
+        >>> family_counts([Q(family="a"), Q(family="b"), Q(family="a")], right=[True, True, False])
+        {'a': {'n': 2, 'right': 1}, 'b': {'n': 1, 'right': 1}}
+    """
+    counts: dict[str, dict[str, Any]] = {}
+    for i, q in enumerate(questions):
+        entry = counts.setdefault(q.family, {"n": 0, **{name: 0 for name in flags}})
+        entry["n"] += 1
+        for name, values in flags.items():
+            entry[name] += bool(values[i])
+    return counts
+
+
 def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progress: Progress) -> dict[str, Any]:
     """Generate, learn, evaluate; the results dict of ``nesy bench clevr``."""
     learned = learn_split(split, options, seed=seed, progress=progress, pool=pool)
@@ -297,15 +314,12 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
     parsed = [i for i, t in enumerate(texts) if t is not None]
     eval_seconds = learned.parse_seconds + time.perf_counter() - started
 
-    per_family: dict[str, dict[str, Any]] = {}
     probe_scenes = [SceneIndex.of(s) for s in test_scenes[:20]]
-    for q, ok, text in zip(test_questions, right, texts):
-        entry = per_family.setdefault(q.family, {"n": 0, "right": 0, "parsed": 0, "same_program": 0, "same_meaning": 0})
-        entry["n"] += 1
-        entry["right"] += ok
-        entry["parsed"] += text is not None
-        entry["same_program"] += text == to_text(q.program)
-        entry["same_meaning"] += same_meaning(text, to_text(q.program), [by_image[q.image_index], *probe_scenes])
+    per_family = family_counts(
+        test_questions, right=right, parsed=[t is not None for t in texts],
+        same_program=[t == to_text(q.program) for q, t in zip(test_questions, texts)],
+        same_meaning=[same_meaning(t, to_text(q.program), [by_image[q.image_index], *probe_scenes]) for q, t in zip(test_questions, texts)],
+    )
     for entry in per_family.values():
         entry["accuracy"] = entry["right"] / entry["n"]
     truth = true_lexicon()

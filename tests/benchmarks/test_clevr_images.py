@@ -52,6 +52,11 @@ def test_the_quick_images_cli_writes_end_to_end_and_perception_fields(tmp_path):
     assert errors["parser"] + errors["lucky"] == round(n * (1 - results["accuracy_symbolic"]))
     assert len(results["wrong_examples"]) == min(20, errors["parser"] + errors["perception"])
     assert {w["cause"] for w in results["wrong_examples"]} <= {"parser", "perception"}
+    families = results["per_family"]  # per family, the same counts add up to the totals
+    assert sum(e["n"] for e in families.values()) == n
+    assert sum(e["right"] for e in families.values()) == round(n * results["accuracy"])
+    assert sum(e["right_symbolic"] for e in families.values()) == round(n * results["accuracy_symbolic"])
+    assert all(e["accuracy"] == e["right"] / e["n"] for e in families.values())
 
 
 def test_the_visibility_rule_reaches_the_training_and_the_test_scenes_of_a_split():
