@@ -12,10 +12,17 @@ one worker, or for a short pass, it runs in this process.
 The programs run here are the learner's own enumerated candidates, evaluated with the DSL's
 primitives (as in one process); nothing a model emitted is executed.
 
+A sequential pass whose later items depend on what an earlier one changes (step 6's perceptron
+updates the weights the next question is parsed with) can still run ahead: :func:`fork_scan`
+computes the items in forked workers as things stand now and stops at the first item that will
+change them, so its caller gets exactly what its own loop would have computed up to there.
+
 Example:
     >>> squares = fork_map(lambda i: i * i, 1000, workers=2, chunk=100)
     >>> squares[:4], len(squares)
     ([0, 1, 4, 9], 1000)
+    >>> fork_scan(lambda i: i * i, 1000, stop=lambda square: square > 50, workers=2, chunk=4)
+    [0, 1, 4, 9, 16, 25, 36, 49, 64]
 """
 
 from __future__ import annotations
@@ -74,5 +81,48 @@ def fork_map(task: Callable[[int], T], n: int, workers: int = 1, chunk: int | No
                 if progress:
                     progress(len(out))
         return out  # type: ignore[return-value]
+    finally:
+        _TASK = None
+
+
+def fork_scan(task: Callable[[int], T], n: int, stop: Callable[[T], bool], workers: int = 1, chunk: int = 8) -> list[T]:
+    """``task(0), task(1), ...`` up to and including the first result for which ``stop`` is true (all ``n``
+    if none is): what a loop that breaks there computes.
+
+    With several workers the tasks run ahead in processes forked now (each sees everything as it
+    is at this call, as :func:`fork_map`'s do), ``chunk`` indices at a time, and the results are
+    read in index order; the work done past the stopping result is dropped. So a caller whose
+    loop changes its state only at stopping results gets, from each call, exactly what its own
+    loop would have computed, and calls again after the change.
+
+    Args:
+        task: Computes one index's result (inherited by the workers, not pickled; results are).
+        n: Number of indices.
+        stop: Whether a result ends the scan (it is included).
+        workers: Processes (1: this process, one index at a time).
+        chunk: Indices per piece of work sent to a worker.
+
+    Returns:
+        The results up to the first stopping one.
+    """
+    global _TASK
+    if workers <= 1 or n <= chunk or not can_fork():
+        out = []
+        for i in range(n):
+            out.append(task(i))
+            if stop(out[-1]):
+                break
+        return out
+    spans = [(start, min(n, start + chunk)) for start in range(0, n, chunk)]
+    _TASK = task
+    try:
+        out = []
+        with multiprocessing.get_context("fork").Pool(min(workers, len(spans))) as pool:  # leaving it ends the workers
+            for part in pool.imap(_run_span, spans):
+                for result in part:
+                    out.append(result)
+                    if stop(result):
+                        return out
+        return out
     finally:
         _TASK = None

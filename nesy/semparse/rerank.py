@@ -60,6 +60,7 @@ from typing import Any, Callable, Sequence
 
 from nesy.solvers.dsl.language import DSL
 
+from .fork_map import fork_scan
 from .grammar import Rule, is_hole, is_slot
 from .learn_config import Example, LearnConfig
 from .selection import gives_answer
@@ -106,14 +107,24 @@ def _with_bias(parser: SemanticParser, bias: dict[Rule, float], k: int) -> Seman
     return dataclasses.replace(parser, bias=dict(bias), k=k, _chart=None, _relaxed=None)
 
 
-def _close_rival(dsl: DSL, ex: Example, parses: Sequence[Any], margin: float) -> Any:
-    """The best parse that misses the answer and scores within ``margin`` of the (right) best one, if any."""
-    for parse in parses[1:]:
+def _close_rival(dsl: DSL, ex: Example, parses: Sequence[Any], margin: float) -> int | None:
+    """Where the best parse that misses the answer and scores within ``margin`` of the (right) best one is, if any."""
+    for n, parse in enumerate(parses[1:], 1):
         if parse.score < parses[0].score - margin:
             return None
         if parse.program_text != parses[0].program_text and not gives_answer(dsl, parse.program, ex):
-            return parse
+            return n
     return None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Visit:
+    """What one question's parses say, before any update: whether it parses, whether the best parse gives
+    the answer, and which parse the weights move toward or away from (None: no update)."""
+
+    parsed: bool
+    top_right: bool = False
+    other: int | None = None
 
 
 def word_features(rule: Rule) -> tuple[tuple[str, str], ...]:
@@ -194,7 +205,10 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
     with ``config.rerank_k`` best parses; ``stats`` gets ``rerank_updates`` (per pass),
     ``rerank_top_right`` (per pass, the share of questions whose best parse gave the answer when
     visited), ``rerank_margin_updates`` (per pass, updates where the best parse was right but a wrong
-    one within ``config.rerank_margin``) and ``rerank_seconds``.
+    one within ``config.rerank_margin``) and ``rerank_seconds``. With ``config.workers`` above 1 the
+    questions up to the next update are parsed ahead in forked workers
+    (:func:`~nesy.semparse.fork_map.fork_scan`), and the updating question again here: the updates, the
+    weights and the stats are those of one process, visiting the questions one by one.
     """
     started = time.perf_counter()
     weights = AveragedWeights()
@@ -202,30 +216,40 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
     current = _with_bias(parser, {}, config.rerank_k)
     order = list(range(len(examples)))
     stats["rerank_updates"], stats["rerank_top_right"], stats["rerank_margin_updates"] = [], [], []
+
+    def visit_one(i: int) -> _Visit:
+        ex = examples[i]
+        parses = current.readings(ex.tokens) if config.rerank_relaxed else current.parses(ex.tokens)
+        if not parses:
+            return _Visit(False)
+        if gives_answer(dsl, parses[0].program, ex):  # right; with a margin, a close wrong reading widens the gap
+            return _Visit(True, True, _close_rival(dsl, ex, parses, config.rerank_margin) if config.rerank_margin else None)
+        return _Visit(True, False, next((n for n, p in enumerate(parses[1:], 1) if gives_answer(dsl, p.program, ex)), None))
+
+    current.chart  # built here once, so that the workers forked for each read-ahead inherit it
     for epoch in range(config.rerank_epochs):
         random.Random(epoch).shuffle(order)
         visit = order[: config.rerank_questions]
-        updates = top_right = close = 0
-        for n, i in enumerate(visit):
-            weights.tick()
-            ex = examples[i]
-            parses = current.readings(ex.tokens) if config.rerank_relaxed else current.parses(ex.tokens)
-            if n % 500 == 0:
-                report(f"rerank pass {epoch + 1}", n, len(visit))
-            if not parses:
-                continue
-            if gives_answer(dsl, parses[0].program, ex):
-                top_right += 1
-                rival = _close_rival(dsl, ex, parses, config.rerank_margin) if config.rerank_margin else None
-                if rival is not None:  # right, but a wrong reading is close: widen the gap
-                    close += 1
-                    current.reweigh(bias.update(Counter(parses[0].rules), Counter(rival.rules)))
-                continue
-            right = next((p for p in parses[1:] if gives_answer(dsl, p.program, ex)), None)
-            if right is None:
-                continue
-            updates += 1
-            current.reweigh(bias.update(Counter(right.rules), Counter(parses[0].rules)))  # the chart is changed, not built again
+        updates = top_right = close = done = 0
+        while done < len(visit):  # the questions up to the next update are read ahead on the workers
+            seen = fork_scan(lambda n, start=done: visit_one(visit[start + n]), len(visit) - done, lambda v: v.other is not None,
+                             config.workers)
+            for found in seen:
+                weights.tick()
+                if done % 500 == 0:
+                    report(f"rerank pass {epoch + 1}", done, len(visit))
+                top_right += found.top_right
+                if found.other is not None:  # read again here, with the same weights, for its rules
+                    ex = examples[visit[done]]
+                    parses = current.readings(ex.tokens) if config.rerank_relaxed else current.parses(ex.tokens)
+                    best, other = Counter(parses[0].rules), Counter(parses[found.other].rules)
+                    if found.top_right:
+                        close += 1
+                        current.reweigh(bias.update(best, other))
+                    else:
+                        updates += 1
+                        current.reweigh(bias.update(other, best))  # the chart is changed, not built again
+                done += 1
         report(f"rerank pass {epoch + 1}", len(visit), len(visit))
         stats["rerank_updates"].append(updates)
         stats["rerank_top_right"].append(top_right / max(1, len(visit)))

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 import pytest
 
 from nesy.errors import NesyError
+from nesy.semparse.fork_map import can_fork
 from nesy.semparse.grammar import Rule
 from nesy.semparse.learn_config import Example, LearnConfig
 from nesy.semparse.lexicon import Lexicon
@@ -168,3 +169,19 @@ def test_with_rerank_relaxed_questions_read_only_by_the_relaxations_teach_too():
     assert stats["rerank_updates"][0] >= 1
     assert relaxed.program(train[0].tokens) == "max(one, three)"
     assert relaxed.program(("two", "and", "five")) == "max(two, five)"  # the same rules read the plain wording
+
+
+@pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
+def test_reading_ahead_on_two_workers_learns_exactly_what_one_process_learns():
+    counts = {WORD: 10.0, TRUE: 1.0, LUCKY: 5.0, TRUE_OR: 1.0, LUCKY_OR: 2.0}
+    pairs = [(a, b) for a in NUMBERS for b in NUMBERS] * 4  # 100 questions: several read-aheads, updates in between
+    train = _examples(pairs) + [Example((a, "and", b, "or", "more"), max(NUMBERS[a], NUMBERS[b]), _no_world) for a, b in pairs[:30]]
+    learned = []
+    for workers in (1, 2):
+        stats = {}
+        config = LearnConfig(rerank_epochs=3, rerank_features=0.5, rerank_margin=3.0, rerank_step=0.5, workers=workers)
+        learned.append((rerank_step(_dsl(), train, _parser(counts), config, lambda *a: None, stats).bias, stats))
+    (one, one_stats), (two, two_stats) = learned
+    assert one_stats["rerank_updates"][0] + one_stats["rerank_margin_updates"][0] >= 3  # something to get right
+    assert two == one
+    assert {k: v for k, v in two_stats.items() if k != "rerank_seconds"} == {k: v for k, v in one_stats.items() if k != "rerank_seconds"}
