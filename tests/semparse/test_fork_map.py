@@ -5,7 +5,7 @@ from contextlib import nullcontext
 import pytest
 
 from nesy.errors import NesyError
-from nesy.semparse.fork_map import can_fork, fork_map
+from nesy.semparse.fork_map import can_fork, fork_map, fork_scan
 from nesy.semparse.learner import Example, LearnConfig, learn_parser
 from nesy.solvers.dsl.language import DSL
 
@@ -19,6 +19,15 @@ def test_results_come_back_in_index_order_with_progress():
     out = fork_map(lambda i: (i, table[i]), 103, workers=2, chunk=10, progress=seen.append)
     assert out == [(i, f"item {i}") for i in range(103)]
     assert seen == sorted(seen) and seen[-1] == 103
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_scan_gives_what_a_loop_gives_up_to_its_first_stopping_result(workers):
+    if workers > 1 and not can_fork():
+        pytest.skip("this platform cannot fork")
+    table = [i % 37 for i in range(500)]  # inherited by the workers, not pickled
+    assert fork_scan(lambda i: (i, table[i]), 500, lambda r: r[1] == 36, workers=workers, chunk=5) == [(i, i) for i in range(37)]
+    assert len(fork_scan(lambda i: table[i], 500, lambda r: r > 99, workers=workers, chunk=5)) == 500  # none stops: all
 
 
 def test_one_worker_or_one_piece_runs_here():
