@@ -119,10 +119,9 @@ def _close_rival(dsl: DSL, ex: Example, parses: Sequence[Any], margin: float) ->
 
 @dataclasses.dataclass(frozen=True)
 class _Visit:
-    """What one question's parses say, before any update: whether it parses, whether the best parse gives
-    the answer, and which parse the weights move toward or away from (None: no update)."""
+    """What one question's parses say, before any update: whether the best parse gives the answer, and
+    which parse the weights move toward or away from (None: no update, or no parse at all)."""
 
-    parsed: bool
     top_right: bool = False
     other: int | None = None
 
@@ -221,12 +220,12 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
         ex = examples[i]
         parses = current.readings(ex.tokens) if config.rerank_relaxed else current.parses(ex.tokens)
         if not parses:
-            return _Visit(False)
+            return _Visit()
         if gives_answer(dsl, parses[0].program, ex):  # right; with a margin, a close wrong reading widens the gap
-            return _Visit(True, True, _close_rival(dsl, ex, parses, config.rerank_margin) if config.rerank_margin else None)
-        return _Visit(True, False, next((n for n, p in enumerate(parses[1:], 1) if gives_answer(dsl, p.program, ex)), None))
+            return _Visit(True, _close_rival(dsl, ex, parses, config.rerank_margin) if config.rerank_margin else None)
+        return _Visit(False, next((n for n, p in enumerate(parses[1:], 1) if gives_answer(dsl, p.program, ex)), None))
 
-    current.chart  # built here once, so that the workers forked for each read-ahead inherit it
+    _ = current.chart  # built here once, so that the workers forked for each read-ahead inherit it
     for epoch in range(config.rerank_epochs):
         random.Random(epoch).shuffle(order)
         visit = order[: config.rerank_questions]
