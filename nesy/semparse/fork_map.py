@@ -28,7 +28,8 @@ Example:
 from __future__ import annotations
 
 import multiprocessing
-from typing import Callable, TypeVar
+from contextlib import closing
+from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -62,27 +63,12 @@ def fork_map(task: Callable[[int], T], n: int, workers: int = 1, chunk: int | No
     Returns:
         The results, in index order.
     """
-    global _TASK
-    chunk = chunk or max(1, min(50, n // (8 * workers)))
-    spans = [(start, min(n, start + chunk)) for start in range(0, n, chunk)]
-    if workers <= 1 or len(spans) < 2 or not can_fork():
-        out = []
-        for start, stop in spans:
-            out.extend(task(i) for i in range(start, stop))
-            if progress:
-                progress(stop)
-        return out
-    _TASK = task
-    try:
-        out = []
-        with multiprocessing.get_context("fork").Pool(min(workers, len(spans))) as pool:
-            for part in pool.imap(_run_span, spans):
-                out.extend(part)
-                if progress:
-                    progress(len(out))
-        return out  # type: ignore[return-value]
-    finally:
-        _TASK = None
+    out: list[T] = []
+    for part in _parts(task, n, workers, chunk or max(1, min(50, n // (8 * workers)))):
+        out.extend(part)
+        if progress:
+            progress(len(out))
+    return out
 
 
 def fork_scan(task: Callable[[int], T], n: int, stop: Callable[[T], bool], workers: int = 1, chunk: int = 8) -> list[T]:
@@ -105,24 +91,30 @@ def fork_scan(task: Callable[[int], T], n: int, stop: Callable[[T], bool], worke
     Returns:
         The results up to the first stopping one.
     """
-    global _TASK
-    if workers <= 1 or n <= chunk or not can_fork():
-        out = []
-        for i in range(n):
-            out.append(task(i))
-            if stop(out[-1]):
-                break
+    here = workers <= 1 or n <= chunk or not can_fork()  # then one index at a time: nothing past the stop is computed
+    parts = _parts(task, n, 1 if here else workers, 1 if here else chunk)
+    with closing(parts):  # leaving it ends the workers
+        out: list[T] = []
+        for part in parts:
+            for result in part:
+                out.append(result)
+                if stop(result):
+                    return out
         return out
+
+
+def _parts(task: Callable[[int], T], n: int, workers: int, chunk: int) -> Iterator[list[T]]:
+    """The results of ``chunk`` indices at a time, in index order: from ``workers`` processes forked at the
+    first step, or computed here when each part is asked for (one worker, one part, no ``fork``)."""
+    global _TASK
     spans = [(start, min(n, start + chunk)) for start in range(0, n, chunk)]
+    if workers <= 1 or len(spans) < 2 or not can_fork():
+        for start, stop in spans:
+            yield [task(i) for i in range(start, stop)]
+        return
     _TASK = task
     try:
-        out = []
-        with multiprocessing.get_context("fork").Pool(min(workers, len(spans))) as pool:  # leaving it ends the workers
-            for part in pool.imap(_run_span, spans):
-                for result in part:
-                    out.append(result)
-                    if stop(result):
-                        return out
-        return out
+        with multiprocessing.get_context("fork").Pool(min(workers, len(spans))) as pool:
+            yield from pool.imap(_run_span, spans)  # type: ignore[misc]
     finally:
         _TASK = None

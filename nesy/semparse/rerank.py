@@ -216,9 +216,12 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
     order = list(range(len(examples)))
     stats["rerank_updates"], stats["rerank_top_right"], stats["rerank_margin_updates"] = [], [], []
 
+    def read(ex: Example) -> list:
+        return current.readings(ex.tokens) if config.rerank_relaxed else current.parses(ex.tokens)
+
     def visit_one(i: int) -> _Visit:
         ex = examples[i]
-        parses = current.readings(ex.tokens) if config.rerank_relaxed else current.parses(ex.tokens)
+        parses = read(ex)
         if not parses:
             return _Visit()
         if gives_answer(dsl, parses[0].program, ex):  # right; with a margin, a close wrong reading widens the gap
@@ -239,8 +242,7 @@ def rerank_step(dsl: DSL, examples: Sequence[Example], parser: SemanticParser, c
                     report(f"rerank pass {epoch + 1}", done, len(visit))
                 top_right += found.top_right
                 if found.other is not None:  # read again here, with the same weights, for its rules
-                    ex = examples[visit[done]]
-                    parses = current.readings(ex.tokens) if config.rerank_relaxed else current.parses(ex.tokens)
+                    parses = read(examples[visit[done]])
                     best, other = Counter(parses[0].rules), Counter(parses[found.other].rules)
                     if found.top_right:
                         close += 1
