@@ -109,6 +109,10 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
     right = run_programs(pool, readings, seen_scenes, answers)
     right_symbolic = run_programs(pool, chosen_readings(pool, learned, true_scenes, guided), true_scenes, answers)
     agreement = answers_agree(test_questions, {s["image_index"]: s for s in perceived})
+    grammar = None  # with the learner's neural reader: the grammar's best parse alone, the baseline of the same run
+    if learned.grammar_texts is not None:
+        grammar = {"accuracy": run_programs(pool, learned.grammar_texts, seen_scenes, answers),
+                   "accuracy_symbolic": run_programs(pool, learned.grammar_texts, true_scenes, answers)}
     eval_seconds = learned.parse_seconds + time.perf_counter() - started
 
     n = len(test_questions)
@@ -125,6 +129,7 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
     return {
         "accuracy": accuracy,
         "accuracy_symbolic": symbolic,
+        "grammar_alone": None if grammar is None else {name: share(flags) for name, flags in grammar.items()},
         "perception_agreement": agree,
         "guided": guided,
         **perception,
@@ -148,6 +153,8 @@ def run_images(split: str, options: dict[str, Any], *, seed: int, pool: Any, pro
             ("accuracy (end to end, perceived scenes)", f"{accuracy:.4f} of {n}"),
             ("accuracy_symbolic (same programs, true scenes)", f"{symbolic:.4f}"),
             ("perception_agreement (gold programs)", f"{agree:.4f}"),
+            *([("grammar alone, no neural reader (end to end / true scenes)",
+                f"{share(grammar['accuracy']):.4f} / {share(grammar['accuracy_symbolic']):.4f}")] if grammar else []),
             ("end-to-end errors", f"{errors['parser']} parser (wrong on the true scene too), {errors['perception']} perception"),
             ("per family (end to end)", ", ".join(f"{f} {e['accuracy']:.3f}" for f, e in sorted(per_family.items()))),
             ("perception", perception["perception_setting"]),

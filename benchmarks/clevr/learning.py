@@ -223,6 +223,8 @@ class LearnedSplit:
     train_seconds: float
     parse_seconds: float  #: reading the test questions (part of a run's evaluation time)
     arithmetic: dict[str, Any] | None = None  #: the math split's SymPy check of every question (None elsewhere)
+    #: with the learner's neural reader (``neural``), each test question's best grammar parse alone (None without it)
+    grammar_texts: list[str | None] | None = None
 
 
 def learn_split(split: str, options: dict[str, Any], *, seed: int, progress: Progress, pool: Any = None) -> LearnedSplit:
@@ -256,16 +258,21 @@ def learn_split(split: str, options: dict[str, Any], *, seed: int, progress: Pro
                          rerank_epochs=options["rerank_epochs"],
                          rerank_step=float(options["rerank_step"]), rerank_features=options["rerank_features"] / 100,
                          rerank_margin=float(options["rerank_margin"]), rerank_relaxed=bool(options["rerank_relaxed"]),
-                         analogy_share=LearnConfig.analogy_share if options["analogy"] else 0.0,
+                         analogy_share=LearnConfig.analogy_share if options["analogy"] else 0.0, neural_epochs=options["neural"],
                          workers=getattr(pool, "n_workers", None) or 1)  # the executor's workers wait while the parser learns
     dsl = clevr_dsl(math=split == "math")
     parser, stats = learn_parser(dsl, examples_of(train_scenes, train_questions), config, stage_reporter(progress))
     train_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    candidates = [[tree_text(t) for t in parser.candidates(tokenize(q.text))] for q in test_questions]
+    words = [tokenize(q.text) for q in test_questions]
+    candidates = [[tree_text(t) for t in found] for found in parser.candidates_of(words)]
     texts = [c[0] if c else None for c in candidates]
+    grammar_texts = None
+    if parser.reader is not None:  # the same charts, read without the reader: the baseline of the same run
+        grammar_texts = [tree_text(found[0]) if found else None for found in dataclasses.replace(parser, reader=None).candidates_of(words)]
     return LearnedSplit(train_config, test_config, train_scenes, train_questions, test_scenes, test_questions, parser,
-                        stats, texts, candidates, generation_seconds, train_seconds, time.perf_counter() - started, arithmetic)
+                        stats, texts, candidates, generation_seconds, train_seconds, time.perf_counter() - started, arithmetic,
+                        grammar_texts)
 
 
 def chosen_readings(pool: Any, learned: LearnedSplit, scenes: Sequence[dict[str, Any]], guided: bool) -> list[str | None]:
@@ -311,6 +318,7 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
     texts = chosen_readings(pool, learned, scenes, bool(options["guided"]))
     right = run_programs(pool, texts, scenes, answers)
     best_parse_right = right if not options["guided"] else run_programs(pool, learned.test_texts, scenes, answers)
+    grammar_right = None if learned.grammar_texts is None else run_programs(pool, learned.grammar_texts, scenes, answers)
     parsed = [i for i, t in enumerate(texts) if t is not None]
     eval_seconds = learned.parse_seconds + time.perf_counter() - started
 
@@ -334,6 +342,7 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
         "accuracy": accuracy,
         "guided": bool(options["guided"]),
         "accuracy_best_parse": best_parse_accuracy,
+        "accuracy_grammar_alone": None if grammar_right is None else sum(grammar_right) / max(1, n_test),
         "program_annotations": 0,
         "n_train": len(train_questions),
         "n_test": n_test,
@@ -355,6 +364,7 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
         "summary": [
             ("accuracy (held-out scenes)", f"{accuracy:.4f} of {n_test}" + (" (guided by execution)" if options["guided"] else "")),
             ("accuracy of the best parse alone", f"{best_parse_accuracy:.4f}"),
+            *([("accuracy of the grammar alone (no neural reader)", f"{sum(grammar_right) / max(1, n_test):.4f}")] if grammar_right else []),
             ("program annotations", 0),
             ("parsed", f"{len(parsed) / n_test if n_test else 0.0:.4f}"),
             ("lexicon", f"{len(entries)} words, {lexicon_right} right"),

@@ -48,7 +48,9 @@ k best parses that runs on its scene, :mod:`~nesy.semparse.guided`; 0, the defau
 ``compose_unread`` (the most share of step 5's picks, in percent, that go to questions the grammar
 does not read yet, ``LearnConfig.compose_unread_share``, default 80; 0: no limit, the learner before
 it, whose picks at 50,000 questions were all unread yes/no ones), and
-four off by default:
+five off by default:
+``neural`` (epochs of the learner's step 7: a small encoder-decoder trained on the training questions'
+answer-verified parses chooses among the grammar's 8 best, :mod:`~nesy.semparse.neural_reader`; 0: off),
 ``blind_probes`` (leave out candidates with a call blind to its world, judged on this many training
 scenes; 0: off), ``probe_worlds`` (step 2's search also runs each program on this many other
 training scenes, so programs equal on the question's scene by coincidence stay apart; 0: off),
@@ -103,7 +105,8 @@ IMAGE_LEAST = {"n_perception_train": 2, "centre_epochs": 1, "crop_epochs": 1, "m
 #: reading is the best of its k best parses that runs on its scene (:mod:`~nesy.semparse.guided`; 0: the best
 #: parse); 0 is each one's least value (off), 1 for ``rerank_step``.
 LEARNER_DEFAULTS = {"rerank_epochs": 2, "rerank_step": 2, "rerank_features": 30, "rerank_margin": 3, "rerank_relaxed": 0, "analogy": 1,
-                    "blind_probes": 0, "probe_worlds": 0, "split_heads": 0, "inner_wrappers": 0, "guided": 0, "compose_unread": 80}
+                    "blind_probes": 0, "probe_worlds": 0, "split_heads": 0, "inner_wrappers": 0, "guided": 0, "compose_unread": 80,
+                    "neural": 0}
 LEARNER_OFF = {**{name: 0 for name in LEARNER_DEFAULTS}, "rerank_step": 1}
 
 DEFAULTS = {"check_executors": 0, "n_questions": 10000, "n_probes": 1000, "questions_per_scene": 10,

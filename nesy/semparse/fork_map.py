@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from contextlib import closing
 from typing import Callable, Iterator, TypeVar
@@ -113,8 +114,10 @@ def _parts(task: Callable[[int], T], n: int, workers: int, chunk: int) -> Iterat
             yield [task(i) for i in range(start, stop)]
         return
     _TASK = task
+    gc.freeze()  # the inherited objects stay out of the workers' collections, which would otherwise write to (copy) every page
     try:
         with multiprocessing.get_context("fork").Pool(min(workers, len(spans))) as pool:
             yield from pool.imap(_run_span, spans)  # type: ignore[misc]
     finally:
+        gc.unfreeze()
         _TASK = None

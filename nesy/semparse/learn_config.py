@@ -141,6 +141,15 @@ class LearnConfig:
             at most this share of each label's kept weight (0: none are made).
         analogy_max_len: Longest run of words such a substitution replaces.
         analogy_evidence: Minimal pairs of kept rules needed for a substitution.
+        neural_epochs: Epochs of step 7's training: a sequence model trained on the answer-verified
+            parses chooses among the grammar's (:mod:`~nesy.semparse.neural_reader`; 0: not run).
+        neural_k: Parses per question that step 7 verifies in training and chooses among when reading.
+        neural_relabel: Rounds in which each question's label becomes the verified parse the model
+            scores highest, followed by half as many epochs again.
+        neural_d_model: The model's hidden size (4 heads, feed-forward 4 times as wide).
+        neural_layers: Its encoder and decoder layers.
+        neural_grammar_weight: Weight of a parse's grammar score beside the model's log-probability.
+        neural_seed: Seeds the model's initialisation and training.
         loose_confirm: With ``confirm``: a question that has candidates made of confirmed parts also
             keeps those whose other parts match a confirmed part up to its connecting words
             (``loose`` of :func:`~nesy.semparse.agreement.confirmed`).
@@ -200,6 +209,13 @@ class LearnConfig:
     analogy_share: float = 0.002
     analogy_max_len: int = 4
     analogy_evidence: int = 2
+    neural_epochs: int = 0
+    neural_k: int = 8
+    neural_relabel: int = 1
+    neural_d_model: int = 64
+    neural_layers: int = 2
+    neural_grammar_weight: float = 1.0
+    neural_seed: int = 0
 
     def limits(self, divide: int = 1) -> dict[str, Any]:
         """One search's budget as keyword arguments of :func:`~nesy.semparse.enumerate.consistent_programs`:
@@ -215,5 +231,10 @@ class LearnConfig:
             raise NesyError("LearnConfig: analogy_share must be >= 0, analogy_max_len and analogy_evidence >= 1")
         if self.rerank_epochs < 0 or self.rerank_step <= 0 or min(self.rerank_features, self.rerank_margin) < 0:
             raise NesyError("LearnConfig: rerank_epochs must be >= 0, rerank_step > 0, rerank_features and rerank_margin >= 0")
+        if min(self.neural_epochs, self.neural_relabel, self.neural_grammar_weight) < 0 or min(self.neural_k, self.neural_d_model, self.neural_layers) < 1:
+            raise NesyError("LearnConfig: neural_epochs, neural_relabel and neural_grammar_weight must be >= 0, neural_k, "
+                            "neural_d_model and neural_layers >= 1")
+        if self.neural_d_model % 4:
+            raise NesyError(f"LearnConfig: neural_d_model must be a multiple of 4 (the heads), got {self.neural_d_model}")
         if self.selection not in ("consistency", "frequency"):
             raise NesyError(f"LearnConfig: selection must be 'consistency' or 'frequency', got {self.selection!r}")

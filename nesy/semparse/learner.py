@@ -1,7 +1,7 @@
 """Learn a question -> program parser from (world, question, answer) triples, no programs given.
 
 :func:`learn_parser` gets a typed DSL, and for each training question its words, its answer
-and a way to bind its world (a scene) for the DSL's primitives. Six steps:
+and a way to bind its world (a scene) for the DSL's primitives. Six steps, and a seventh on request:
 
 1. **Lexicon** (:mod:`~nesy.semparse.lexicon`): on the shortest questions with informative
    answers (not yes/no), the constant sets of small answer-consistent programs of the answer's
@@ -45,6 +45,9 @@ and a way to bind its world (a scene) for the DSL's primitives. Six steps:
    parses run; where the best one misses the answer and another gives it, the rules' weights
    move toward the answering parse (an averaged perceptron), so coincidences that were kept
    often lose to the reading that is never wrong.
+7. **Neural reader** (optional, ``neural_epochs``; :mod:`~nesy.semparse.neural_reader`): a small
+   encoder-decoder trained on each training question's answer-verified parse learns what words
+   contribute wherever they stand, and chooses among the grammar's k best parses.
 
 Nothing here knows a suite: words, constants, primitives and answers are the caller's.
 
@@ -87,6 +90,7 @@ from .idle import working_programs
 from .learn_config import Example, LearnConfig
 from .lexicon import Lexicon, learn_lexicon
 from .lexicon_search import extend_lexicon, informative, needed, probe_examples, refine_lexicon, world_dependent
+from .neural_reader import neural_step
 from .rerank import rerank_step
 from .selection import grammar_step
 from .semantic_parser import SemanticParser
@@ -136,6 +140,9 @@ def learn_parser(
         stats["analogy_seconds"] = time.perf_counter() - started
     if config.rerank_epochs:
         parser = rerank_step(dsl, examples, parser, config, report, stats)
+    if config.neural_epochs:
+        reader = neural_step(dsl, examples, parser, config, report, stats)
+        parser = dataclasses.replace(parser, k=config.neural_k, reader=reader, _chart=None, _relaxed=None)
     return parser, stats
 
 

@@ -60,6 +60,20 @@ class Parse:
         return self.text or to_text(self.program)
 
 
+def distinct_parses(parses: Iterable[Parse]) -> list[Parse]:
+    """The first (best) parse of each distinct program, in order.
+
+    Example:
+        >>> a, b = Parse(-1.0, Tree("x"), ()), Parse(-2.0, Tree("x"), ())
+        >>> distinct_parses([a, b, Parse(-3.0, Tree("y"), ())])[1].program_text
+        'y()'
+    """
+    seen: dict[str, Parse] = {}
+    for parse in parses:
+        seen.setdefault(parse.program_text, parse)
+    return list(seen.values())
+
+
 class ChartParser:
     """k-best top-down chart parsing with rule counts as weights.
 

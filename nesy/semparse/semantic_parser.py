@@ -14,11 +14,11 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, Sequence
 
 from .grammar import Rule
 from .lexicon import Lexicon
-from .parser import ChartParser
+from .parser import ChartParser, distinct_parses
 from .tree import Tree, to_text
 
 #: Most words a hole may leave out before its span when a question is parsed again relaxed (only
@@ -38,6 +38,8 @@ class SemanticParser:
         relaxed: Whether :meth:`parse` retries unparsed questions with the chart's relaxations.
         retype: The chart's cost of filling a hole with another label of its type (None: only when relaxed).
         bias: Per rule, added to its log-probability (learned from answers, :mod:`~nesy.semparse.rerank`).
+        reader: Chooses among the k best parses (:class:`~nesy.semparse.neural_reader.NeuralReader`, step 7;
+            None: the best-scoring parse is read).
     """
 
     lexicon: Lexicon
@@ -47,6 +49,7 @@ class SemanticParser:
     relaxed: bool = True
     retype: float | None = None
     bias: dict[Rule, float] = field(default_factory=dict)
+    reader: Any = None
     _chart: ChartParser | None = field(default=None, repr=False)
     _relaxed: ChartParser | None = field(default=None, repr=False)
 
@@ -103,15 +106,20 @@ class SemanticParser:
         return found
 
     def candidates(self, tokens: Sequence[str]) -> list[Tree]:
-        """The k best distinct program trees, best first (relaxed as in :meth:`parse`; empty: no parse).
+        """The k best distinct program trees, best first (relaxed as in :meth:`parse`; empty: no parse);
+        with a :attr:`reader`, the reader's choice first.
 
         A caller that can run them on the question's world may take the first one that is defined
         there (:func:`~nesy.semparse.guided.first_defined`).
         """
-        out: dict[str, Tree] = {}
-        for parse in self.readings(tokens):
-            out.setdefault(parse.program_text, parse.program)
-        return list(out.values())
+        return self.candidates_of([tokens])[0]
+
+    def candidates_of(self, questions: Sequence[Sequence[str]]) -> list[list[Tree]]:
+        """:meth:`candidates` of each question, the reader's scoring done in one batch."""
+        readings = [self.readings(tokens) for tokens in questions]
+        if self.reader is not None:
+            return self.reader.order(questions, readings)
+        return [[parse.program for parse in distinct_parses(parses)] for parses in readings]
 
     def program(self, tokens: Sequence[str]) -> str | None:
         """The best program in call syntax, or None."""

@@ -1,0 +1,60 @@
+"""Step 7 (neural reader): a model trained on the answer-verified parses chooses among the grammar's."""
+
+import dataclasses
+
+import pytest
+
+from nesy.errors import NesyError
+from nesy.semparse.learn_config import LearnConfig
+from nesy.semparse.neural_reader import NeuralReader, neural_step, prefix_text
+from nesy.semparse.tree import CONST, Tree
+
+from .test_rerank import LUCKY, TRUE, WORD, _dsl, _examples, _parser
+
+SMALL = dict(neural_epochs=40, neural_d_model=32, neural_layers=1, neural_relabel=1)
+
+
+def _learned(config: LearnConfig):
+    parser = _parser({WORD: 10.0, TRUE: 1.0, LUCKY: 5.0})  # the grammar alone reads min, right only on equal numbers
+    train = _examples([("one", "three"), ("four", "two"), ("two", "five"), ("five", "three"), ("one", "four"), ("two", "two"),
+                       ("three", "three"), ("four", "one")])
+    stats = {}
+    reader = neural_step(_dsl(), train, parser, config, lambda *a: None, stats)
+    return parser, dataclasses.replace(parser, k=config.neural_k, reader=reader, _chart=None, _relaxed=None), stats
+
+
+def test_the_reader_learns_from_the_verified_parses_and_outvotes_a_coincidence_the_grammar_prefers():
+    parser, read, stats = _learned(LearnConfig(**SMALL, neural_grammar_weight=0.0))
+    assert parser.program(("three", "and", "five")) == "min(three, five)"
+    assert read.program(("three", "and", "five")) == "max(three, five)"
+    assert stats["neural_labelled"] == 1.0  # max gives every answer, so each question has a verified parse
+    assert stats["neural_relabelled"] == [2]  # the equal pairs, labelled min by the grammar first, go to max
+    assert stats["neural_parameters"] > 0 and stats["neural_seconds"] > 0
+
+
+def test_the_reader_only_chooses_among_the_grammar_readings():
+    _, read, _ = _learned(LearnConfig(**SMALL))
+    assert {prefix_text(t) for t in read.candidates(("three", "and", "five"))} == {"max three five", "min three five"}
+    assert read.candidates(("three", "or", "five")) == []  # no parse: nothing to choose from
+
+
+def test_a_heavy_grammar_weight_keeps_the_grammar_order():
+    class Flat:  # a model with no preference
+        def score(self, questions, programs):
+            return [0.0] * len(programs)
+
+    parser = _parser({WORD: 10.0, TRUE: 1.0, LUCKY: 5.0})
+    words = ("three", "and", "five")
+    ordered = NeuralReader(Flat(), grammar_weight=1.0).order([words], [parser.readings(words)])
+    assert [prefix_text(t) for t in ordered[0]] == ["min three five", "max three five"]
+
+
+def test_prefix_text_writes_calls_and_constants_in_prefix_order():
+    tree = Tree("max", (Tree("min", (Tree("one", (), CONST, 0), Tree("two", (), CONST, 1))), Tree("three", (), CONST, 2)))
+    assert prefix_text(tree) == "max min one two three"
+
+
+@pytest.mark.parametrize("bad", [dict(neural_epochs=-1), dict(neural_k=0), dict(neural_d_model=30), dict(neural_grammar_weight=-1)])
+def test_bad_neural_options_are_refused(bad):
+    with pytest.raises(NesyError, match="neural_"):
+        LearnConfig(**bad)
