@@ -12,12 +12,14 @@ is run on its world; the best-scoring one that gives the answer becomes the ques
 *verified parse*; questions with none are left out). A small encoder-decoder
 (:class:`~nesy.proposer.seq2seq.Seq2SeqProposer`, built from a ``transformers`` config, trained from
 scratch on the device :func:`~nesy.proposer.device.pick_device` picks) learns question →
-program (the program written in prefix order, :func:`prefix_text`). Then, ``neural_relabel``
-times, each question's label becomes the verified parse the model scores highest (hard EM over the
-answer-consistent programs, as in learning from denotations) and the model trains again. When a
-question is read, the grammar still proposes its ``neural_k`` best programs, and the reader picks
-the one with the highest model log-probability plus ``neural_grammar_weight`` times its grammar
-score: the model never writes a program, it only chooses among the grammar's.
+program (the program written in prefix order, :func:`prefix_text`), first on the questions whose
+answers are informative (not yes/no: one bit is what a coincidence fits most easily). Then each
+question's label becomes the verified parse the model scores highest (hard EM over the
+answer-consistent programs, as in learning from denotations) and the model trains on all of them
+for half as many epochs; ``neural_relabel`` more rounds do the same again. When a question is
+read, the grammar still proposes its ``neural_k`` best programs, and the reader picks the one with
+the highest model log-probability plus ``neural_grammar_weight`` times its grammar score: the
+model never writes a program, it only chooses among the grammar's.
 
 Nothing here knows a suite: the words, the DSL's calls and the answers are the caller's.
 
