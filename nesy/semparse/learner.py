@@ -142,7 +142,8 @@ def learn_parser(
         parser = rerank_step(dsl, examples, parser, config, report, stats)
     if config.neural_epochs:
         reader = neural_step(dsl, examples, parser, config, report, stats)
-        parser = dataclasses.replace(parser, k=config.neural_k, reader=reader, _chart=None, _relaxed=None)
+        if reader is not None:
+            parser = dataclasses.replace(parser, k=config.neural_k, reader=reader, _chart=None, _relaxed=None)
     return parser, stats
 
 

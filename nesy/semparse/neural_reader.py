@@ -101,8 +101,9 @@ def model_scores(model: Any, questions: Sequence[Sequence[str]], programs: Seque
 
 
 def neural_step(dsl: DSL, examples: Sequence[Example], parser: Any, config: LearnConfig,
-                report: Callable[[str, int, int], None], stats: dict[str, Any]) -> NeuralReader:
-    """Train the reader on the parser's answer-verified readings of the examples (see the module docstring).
+                report: Callable[[str, int, int], None], stats: dict[str, Any]) -> NeuralReader | None:
+    """Train the reader on the parser's answer-verified readings of the examples (see the module docstring);
+    None where no example has a reading that gives its answer.
 
     ``stats`` gets ``neural_labelled`` (share of questions with a verified parse), ``neural_relabelled``
     (per relabelling round, the questions whose label changed), ``neural_loss`` (the last training
@@ -124,13 +125,16 @@ def neural_step(dsl: DSL, examples: Sequence[Example], parser: Any, config: Lear
 
     right = fork_map(verified, len(examples), workers=config.workers, progress=progress)
     kept = [i for i, programs in enumerate(right) if programs]
+    stats["neural_labelled"] = len(kept) / max(1, len(examples))
+    if not kept:  # nothing to learn from: the grammar reads alone
+        log.warning("neural reader: no training question has a parse that gives its answer; step 7 is skipped")
+        return None
     questions = [examples[i].tokens for i in kept]
     labels = [right[i][0] for i in kept]
     d = config.neural_d_model
     model = Seq2SeqProposer(Seq2SeqConfig(model=ModelConfig(d_model=d, layers=config.neural_layers, heads=4, ffn_dim=4 * d,
                                                             max_positions=256, seed=config.neural_seed),
                                           train=TrainConfig(epochs=config.neural_epochs, seed=config.neural_seed), split=SPLIT))
-    stats["neural_labelled"] = len(kept) / max(1, len(examples))
     stats["neural_relabelled"] = []
     stats["neural_parameters"] = model.num_parameters
     fit = _fitter(model, report)

@@ -5,11 +5,11 @@ import dataclasses
 import pytest
 
 from nesy.errors import NesyError
-from nesy.semparse.learn_config import LearnConfig
+from nesy.semparse.learn_config import Example, LearnConfig
 from nesy.semparse.neural_reader import NeuralReader, neural_step, prefix_text
 from nesy.semparse.tree import CONST, Tree
 
-from .test_rerank import LUCKY, TRUE, WORD, _dsl, _examples, _parser
+from .test_rerank import LUCKY, TRUE, WORD, _dsl, _examples, _no_world, _parser
 
 SMALL = dict(neural_epochs=40, neural_d_model=32, neural_layers=1, neural_relabel=1)
 
@@ -36,6 +36,14 @@ def test_the_reader_only_chooses_among_the_grammar_readings():
     _, read, _ = _learned(LearnConfig(**SMALL))
     assert {prefix_text(t) for t in read.candidates(("three", "and", "five"))} == {"max three five", "min three five"}
     assert read.candidates(("three", "or", "five")) == []  # no parse: nothing to choose from
+
+
+def test_without_a_verified_parse_there_is_nothing_to_learn_and_no_reader():
+    parser = _parser({WORD: 10.0, TRUE: 1.0, LUCKY: 5.0})
+    wrong = [Example(("two", "and", "five"), 7, _no_world)]  # neither max nor min gives 7
+    stats = {}
+    assert neural_step(_dsl(), wrong, parser, LearnConfig(**SMALL), lambda *a: None, stats) is None
+    assert stats["neural_labelled"] == 0.0
 
 
 def test_a_heavy_grammar_weight_keeps_the_grammar_order():
