@@ -265,11 +265,12 @@ def learn_split(split: str, options: dict[str, Any], *, seed: int, progress: Pro
     train_seconds = time.perf_counter() - started
     started = time.perf_counter()
     words = [tokenize(q.text) for q in test_questions]
-    candidates = [[tree_text(t) for t in found] for found in parser.candidates_of(words)]
+    readings = [parser.readings(w) for w in words]
+    candidates = [[tree_text(t) for t in found] for found in parser.choose(words, readings)]
     texts = [c[0] if c else None for c in candidates]
     grammar_texts = None
-    if parser.reader is not None:  # the same charts, read without the reader: the baseline of the same run
-        grammar_texts = [tree_text(found[0]) if found else None for found in dataclasses.replace(parser, reader=None).candidates_of(words)]
+    if parser.reader is not None:  # the same parses in the grammar's order: the baseline of the same run
+        grammar_texts = [tree_text(found[0]) if found else None for found in dataclasses.replace(parser, reader=None).choose(words, readings)]
     return LearnedSplit(train_config, test_config, train_scenes, train_questions, test_scenes, test_questions, parser,
                         stats, texts, candidates, generation_seconds, train_seconds, time.perf_counter() - started, arithmetic,
                         grammar_texts)
@@ -319,6 +320,7 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
     right = run_programs(pool, texts, scenes, answers)
     best_parse_right = right if not options["guided"] else run_programs(pool, learned.test_texts, scenes, answers)
     grammar_right = None if learned.grammar_texts is None else run_programs(pool, learned.grammar_texts, scenes, answers)
+    grammar_accuracy = None if grammar_right is None else sum(grammar_right) / max(1, len(grammar_right))
     parsed = [i for i, t in enumerate(texts) if t is not None]
     eval_seconds = learned.parse_seconds + time.perf_counter() - started
 
@@ -342,7 +344,7 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
         "accuracy": accuracy,
         "guided": bool(options["guided"]),
         "accuracy_best_parse": best_parse_accuracy,
-        "accuracy_grammar_alone": None if grammar_right is None else sum(grammar_right) / max(1, n_test),
+        "accuracy_grammar_alone": grammar_accuracy,
         "program_annotations": 0,
         "n_train": len(train_questions),
         "n_test": n_test,
@@ -364,7 +366,7 @@ def run_learning(split: str, options: dict[str, int], *, seed: int, pool, progre
         "summary": [
             ("accuracy (held-out scenes)", f"{accuracy:.4f} of {n_test}" + (" (guided by execution)" if options["guided"] else "")),
             ("accuracy of the best parse alone", f"{best_parse_accuracy:.4f}"),
-            *([("accuracy of the grammar alone (no neural reader)", f"{sum(grammar_right) / max(1, n_test):.4f}")] if grammar_right else []),
+            *([("accuracy of the grammar alone (no neural reader)", f"{grammar_accuracy:.4f}")] if grammar_accuracy is not None else []),
             ("program annotations", 0),
             ("parsed", f"{len(parsed) / n_test if n_test else 0.0:.4f}"),
             ("lexicon", f"{len(entries)} words, {lexicon_right} right"),

@@ -130,25 +130,26 @@ def neural_step(dsl: DSL, examples: Sequence[Example], parser: Any, config: Lear
         log.warning("neural reader: no training question has a parse that gives its answer; step 7 is skipped")
         return None
     questions = [examples[i].tokens for i in kept]
-    labels = [right[i][0] for i in kept]
+    verified_kept = [right[i] for i in kept]
+    labels = [programs[0] for programs in verified_kept]
     d = config.neural_d_model
     model = Seq2SeqProposer(Seq2SeqConfig(model=ModelConfig(d_model=d, layers=config.neural_layers, heads=4, ffn_dim=4 * d,
                                                             max_positions=256, seed=config.neural_seed),
                                           train=TrainConfig(epochs=config.neural_epochs, seed=config.neural_seed), split=SPLIT))
     stats["neural_relabelled"] = []
     stats["neural_parameters"] = model.num_parameters
-    fit = _fitter(model, report)
+    half = max(1, config.neural_epochs // 2)
     informative = [n for n, i in enumerate(kept) if type(examples[i].answer) is not bool]
     if informative and len(informative) < len(kept):  # first the questions whose answers pin their reading down
-        fitted = fit([questions[n] for n in informative], [labels[n] for n in informative], config.neural_epochs,
-                     "neural reader: train (informative answers)")
-        labels = _relabel(model, questions, [right[i] for i in kept], labels, stats)
-        fitted = fit(questions, labels, max(1, config.neural_epochs // 2), "neural reader: train")
+        _fit(model, [questions[n] for n in informative], [labels[n] for n in informative], config.neural_epochs,
+             "neural reader: train (informative answers)", report)
+        labels = _relabel(model, questions, verified_kept, labels, stats)
+        fitted = _fit(model, questions, labels, half, "neural reader: train", report)
     else:
-        fitted = fit(questions, labels, config.neural_epochs, "neural reader: train")
+        fitted = _fit(model, questions, labels, config.neural_epochs, "neural reader: train", report)
     for round_ in range(config.neural_relabel):
-        labels = _relabel(model, questions, [right[i] for i in kept], labels, stats)
-        fitted = fit(questions, labels, max(1, config.neural_epochs // 2), f"neural reader: relabel {round_ + 1}")
+        labels = _relabel(model, questions, verified_kept, labels, stats)
+        fitted = _fit(model, questions, labels, half, f"neural reader: relabel {round_ + 1}", report)
     stats["neural_loss"] = fitted.loss
     stats["neural_seconds"] = time.perf_counter() - started
     log.info("neural reader: %d of %d questions labelled, relabelled %s, loss %.3f", len(kept), len(examples),
@@ -165,12 +166,8 @@ def _relabel(model: Any, questions: Sequence[Sequence[str]], verified: Sequence[
     return chosen
 
 
-def _fitter(model: Any, report: Callable[[str, int, int], None]):
-    def fit(questions: list[Sequence[str]], labels: list[Tree], epochs: int, stage: str):
-        def callback(progress: Any) -> None:
-            report(stage, int(progress.epoch), epochs)
-
-        pairs = [(" ".join(words), prefix_text(tree)) for words, tree in zip(questions, labels)]
-        return model.fit(pairs, epochs=epochs, callback=callback)
-
-    return fit
+def _fit(model: Any, questions: Sequence[Sequence[str]], labels: Sequence[Tree], epochs: int, stage: str,
+         report: Callable[[str, int, int], None]) -> Any:
+    """Train the model on (question, label in prefix order) pairs, reporting each epoch under ``stage``."""
+    pairs = [(" ".join(words), prefix_text(tree)) for words, tree in zip(questions, labels)]
+    return model.fit(pairs, epochs=epochs, callback=lambda progress: report(stage, int(progress.epoch), epochs))

@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 from .grammar import Rule
 from .lexicon import Lexicon
-from .parser import ChartParser, distinct_parses
+from .parser import ChartParser, Parse, distinct_parses
 from .tree import Tree, to_text
 
 #: Most words a hole may leave out before its span when a question is parsed again relaxed (only
@@ -116,7 +116,11 @@ class SemanticParser:
 
     def candidates_of(self, questions: Sequence[Sequence[str]]) -> list[list[Tree]]:
         """:meth:`candidates` of each question, the reader's scoring done in one batch."""
-        readings = [self.readings(tokens) for tokens in questions]
+        return self.choose(questions, [self.readings(tokens) for tokens in questions])
+
+    def choose(self, questions: Sequence[Sequence[str]], readings: Sequence[Sequence[Parse]]) -> list[list[Tree]]:
+        """Each question's distinct programs from its :meth:`readings`, best first: the :attr:`reader`'s order
+        if there is one, else the grammar's (so one parse serves both)."""
         if self.reader is not None:
             return self.reader.order(questions, readings)
         return [[parse.program for parse in distinct_parses(parses)] for parses in readings]
