@@ -259,6 +259,7 @@ def learn_split(split: str, options: dict[str, Any], *, seed: int, progress: Pro
                          rerank_step=float(options["rerank_step"]), rerank_features=options["rerank_features"] / 100,
                          rerank_margin=float(options["rerank_margin"]), rerank_relaxed=bool(options["rerank_relaxed"]),
                          analogy_share=LearnConfig.analogy_share if options["analogy"] else 0.0, neural_epochs=options["neural"],
+                         neural_beam=options["neural_beam"],
                          workers=getattr(pool, "n_workers", None) or 1)  # the executor's workers wait while the parser learns
     dsl = clevr_dsl(math=split == "math")
     parser, stats = learn_parser(dsl, examples_of(train_scenes, train_questions), config, stage_reporter(progress))

@@ -50,7 +50,9 @@ does not read yet, ``LearnConfig.compose_unread_share``, default 80; 0: no limit
 it, whose picks at 50,000 questions were all unread yes/no ones), and
 five off by default:
 ``neural`` (epochs of the learner's step 7: a small encoder-decoder trained on the training questions'
-answer-verified parses chooses among the grammar's 8 best, :mod:`~nesy.semparse.neural_reader`; 0: off),
+answer-verified parses chooses among the grammar's 8 best and its own proposals, :mod:`~nesy.semparse.neural_reader`; 0: off;
+with it, ``neural_beam`` is the number of programs the model proposes per question by beam search, verified on
+the training answers before it learns from them, default 8, and 0 lets it only choose among the grammar's parses),
 ``blind_probes`` (leave out candidates with a call blind to its world, judged on this many training
 scenes; 0: off), ``probe_worlds`` (step 2's search also runs each program on this many other
 training scenes, so programs equal on the question's scene by coincidence stay apart; 0: off),
@@ -106,7 +108,7 @@ IMAGE_LEAST = {"n_perception_train": 2, "centre_epochs": 1, "crop_epochs": 1, "m
 #: parse); 0 is each one's least value (off), 1 for ``rerank_step``.
 LEARNER_DEFAULTS = {"rerank_epochs": 2, "rerank_step": 2, "rerank_features": 30, "rerank_margin": 3, "rerank_relaxed": 0, "analogy": 1,
                     "blind_probes": 0, "probe_worlds": 0, "split_heads": 0, "inner_wrappers": 0, "guided": 0, "compose_unread": 80,
-                    "neural": 0}
+                    "neural": 0, "neural_beam": 8}
 LEARNER_OFF = {**{name: 0 for name in LEARNER_DEFAULTS}, "rerank_step": 1}
 
 DEFAULTS = {"check_executors": 0, "n_questions": 10000, "n_probes": 1000, "questions_per_scene": 10,

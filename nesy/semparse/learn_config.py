@@ -150,6 +150,9 @@ class LearnConfig:
         neural_layers: Its encoder and decoder layers.
         neural_grammar_weight: Weight of a parse's grammar score beside the model's log-probability.
         neural_seed: Seeds the model's initialisation and training.
+        neural_beam: Programs the model itself proposes per question (beam search; 0: it only chooses
+            among the grammar's parses). In training, proposals that give the question's answer join its
+            verified programs; when reading, they join the grammar's parses as candidates.
         loose_confirm: With ``confirm``: a question that has candidates made of confirmed parts also
             keeps those whose other parts match a confirmed part up to its connecting words
             (``loose`` of :func:`~nesy.semparse.agreement.confirmed`).
@@ -216,6 +219,7 @@ class LearnConfig:
     neural_layers: int = 2
     neural_grammar_weight: float = 1.0
     neural_seed: int = 0
+    neural_beam: int = 8
 
     def limits(self, divide: int = 1) -> dict[str, Any]:
         """One search's budget as keyword arguments of :func:`~nesy.semparse.enumerate.consistent_programs`:
@@ -231,8 +235,8 @@ class LearnConfig:
             raise NesyError("LearnConfig: analogy_share must be >= 0, analogy_max_len and analogy_evidence >= 1")
         if self.rerank_epochs < 0 or self.rerank_step <= 0 or min(self.rerank_features, self.rerank_margin) < 0:
             raise NesyError("LearnConfig: rerank_epochs must be >= 0, rerank_step > 0, rerank_features and rerank_margin >= 0")
-        if min(self.neural_epochs, self.neural_relabel, self.neural_grammar_weight) < 0 or min(self.neural_k, self.neural_d_model, self.neural_layers) < 1:
-            raise NesyError("LearnConfig: neural_epochs, neural_relabel and neural_grammar_weight must be >= 0, neural_k, "
+        if min(self.neural_epochs, self.neural_relabel, self.neural_grammar_weight, self.neural_beam) < 0 or min(self.neural_k, self.neural_d_model, self.neural_layers) < 1:
+            raise NesyError("LearnConfig: neural_epochs, neural_relabel, neural_grammar_weight and neural_beam must be >= 0, neural_k, "
                             "neural_d_model and neural_layers >= 1")
         if self.neural_d_model % 4:
             raise NesyError(f"LearnConfig: neural_d_model must be a multiple of 4 (the heads), got {self.neural_d_model}")

@@ -47,7 +47,9 @@ and a way to bind its world (a scene) for the DSL's primitives. Six steps, and a
    often lose to the reading that is never wrong.
 7. **Neural reader** (optional, ``neural_epochs``; :mod:`~nesy.semparse.neural_reader`): a small
    encoder-decoder trained on each training question's answer-verified parse learns what words
-   contribute wherever they stand, and chooses among the grammar's k best parses.
+   contribute wherever they stand; it also proposes programs of its own (beam search), which join
+   its training data where they give the answer, and it chooses among the grammar's k best parses
+   and its own proposals.
 
 Nothing here knows a suite: words, constants, primitives and answers are the caller's.
 

@@ -38,7 +38,7 @@ class SemanticParser:
         relaxed: Whether :meth:`parse` retries unparsed questions with the chart's relaxations.
         retype: The chart's cost of filling a hole with another label of its type (None: only when relaxed).
         bias: Per rule, added to its log-probability (learned from answers, :mod:`~nesy.semparse.rerank`).
-        reader: Chooses among the k best parses (:class:`~nesy.semparse.neural_reader.NeuralReader`, step 7;
+        reader: Chooses among the k best parses and its own proposals (:class:`~nesy.semparse.neural_reader.NeuralReader`, step 7;
             None: the best-scoring parse is read).
     """
 

@@ -30,16 +30,17 @@ def test_the_learner_options_have_their_defaults_and_reach_the_learner(monkeypat
     import nesy.benchmarks.clevr.learning as learning
 
     names = ("rerank_epochs", "rerank_step", "rerank_features", "rerank_margin", "rerank_relaxed", "analogy", "blind_probes",
-             "probe_worlds", "split_heads", "inner_wrappers", "guided", "compose_unread", "neural")
+             "probe_worlds", "split_heads", "inner_wrappers", "guided", "compose_unread", "neural", "neural_beam")
     assert {k: options_of(BenchConfig())[k] for k in names} == {
         "rerank_epochs": 2, "rerank_step": 2, "rerank_features": 30, "rerank_margin": 3, "rerank_relaxed": 0, "analogy": 1,
         "blind_probes": 0, "probe_worlds": 0, "split_heads": 0, "inner_wrappers": 0, "guided": 0, "compose_unread": 80,
-        "neural": 0}
+        "neural": 0, "neural_beam": 8}
     for bad, needle in [({"split_heads": 2}, "0 or 1"), ({"guided": 2}, "0 or 1"), ({"inner_wrappers": -1}, "inner_wrappers"),
                         ({"blind_probes": -3}, "blind_probes"), ({"probe_worlds": -1}, "probe_worlds"),
                         ({"rerank_epochs": -1}, "rerank_epochs"), ({"analogy": 2}, "0 or 1"), ({"rerank_relaxed": 2}, "0 or 1"),
                         ({"rerank_step": 0}, "rerank_step= must be an integer >= 1"), ({"compose_unread": 101}, "percentage"),
-                        ({"compose_unread": -1}, "compose_unread"), ({"neural": -1}, "neural")]:
+                        ({"compose_unread": -1}, "compose_unread"), ({"neural": -1}, "neural"),
+                        ({"neural_beam": -1}, "neural_beam")]:
         with pytest.raises(NesyError, match=needle):
             options_of(BenchConfig(options=bad))
     seen = []
@@ -52,13 +53,14 @@ def test_the_learner_options_have_their_defaults_and_reach_the_learner(monkeypat
     options = options_of(BenchConfig(options={"n_train": 20, "n_test": 5, "blind_probes": 16, "split_heads": 1, "inner_wrappers": 1,
                                                   "rerank_epochs": 0, "rerank_step": 3, "analogy": 0, "rerank_features": 50,
                                                   "rerank_margin": 2, "probe_worlds": 8, "rerank_relaxed": 1, "compose_unread": 0,
-                                                  "neural": 12}))
+                                                  "neural": 12, "neural_beam": 0}))
     with pytest.raises(RuntimeError, match="stop here"):
         learning.learn_split("iid", options, seed=0, progress=None)
     assert (seen[0].blind_probes, seen[0].compose_split_heads, seen[0].inner_wrappers, seen[0].rerank_epochs) == (16, True, True, 0)
     assert seen[0].analogy_share == 0.0 and seen[0].rerank_step == 3.0
     assert seen[0].rerank_features == 0.5 and seen[0].rerank_margin == 2.0 and seen[0].probe_worlds == 8
     assert seen[0].rerank_relaxed is True and seen[0].compose_unread_share is None and seen[0].neural_epochs == 12
+    assert seen[0].neural_beam == 0
     options["analogy"], options["compose_unread"] = 1, 80
     with pytest.raises(RuntimeError, match="stop here"):
         learning.learn_split("iid", options, seed=0, progress=None)
@@ -91,6 +93,7 @@ def test_the_neural_reader_option_trains_it_and_reports_the_grammar_alone_beside
     results = run_suite(ClevrSuite(), BenchConfig(split="iid", seed=0, workers=2, options=options))
     learning = results["learning"]
     assert 0.0 < learning["neural_labelled"] <= 1.0 and learning["neural_parameters"] > 0 and learning["neural_seconds"] > 0
+    assert len(learning["neural_proposals_verified"]) == 2  # the default beam: proposals checked in each relabelling round
     assert 0.0 <= results["accuracy_grammar_alone"] <= results["parsed_share"] and 0.0 <= results["accuracy"] <= results["parsed_share"]
     assert any(name.startswith("accuracy of the grammar alone") for name, _ in results["summary"])
     json.dumps(results)
