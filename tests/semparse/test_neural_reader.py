@@ -113,5 +113,5 @@ def test_the_reader_reads_a_proposal_the_grammar_cannot_parse():
     reader = NeuralReader(_Stub(UNTRUSTED), grammar_weight=1.0, beam=8, calls=calls, constants=constants)
     ordered = [prefix_text(t) for t in reader.order([words], [parser.readings(words)])[0]]
     assert ordered[0] == "max three five" and set(ordered) == {"max three five", "min three five", "five"}
-    flat = NeuralReader(_Stub(UNTRUSTED), grammar_weight=1.0, beam=0, calls=calls, constants=constants)
-    assert [prefix_text(t) for t in flat.order([words], [parser.readings(words)])[0]] == ["min three five"]
+    choosing_only = NeuralReader(_Stub(UNTRUSTED), grammar_weight=1.0, beam=0, calls=calls, constants=constants)
+    assert [prefix_text(t) for t in choosing_only.order([words], [parser.readings(words)])[0]] == ["min three five"]
