@@ -46,7 +46,7 @@ import dataclasses
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Collection, Mapping, Sequence
 
 from nesy.solvers.dsl.language import DSL
 
@@ -73,7 +73,7 @@ def prefix_text(tree: Tree) -> str:
     return " ".join(names)
 
 
-def prefix_tree(text: str, calls: dict[str, int], constants: frozenset[str] | set[str]) -> Tree | None:
+def prefix_tree(text: str, calls: Mapping[str, int], constants: Collection[str]) -> Tree | None:
     """The program a model wrote in prefix order, or None where it is not one.
 
     The text is untrusted data: each name must be one of ``calls`` (the DSL's primitives, with their
@@ -231,12 +231,15 @@ def _new_programs(programs: Sequence[Tree], known: Sequence[Tree]) -> list[Tree]
 def _add_verified_proposals(reader: NeuralReader, dsl: DSL, examples: Sequence[Example], verified: list[list[Tree]],
                             workers: int, stats: dict[str, Any], progress: Callable[[int], None]) -> None:
     """Adds each question's new model proposals that give its answer on its world to its verified programs."""
+    if not reader.beam:
+        stats["neural_proposals_verified"].append(0)
+        return
     proposed = reader.propose([ex.tokens for ex in examples])
 
     def answering(i: int) -> list[Tree]:
         return [t for t in _new_programs(proposed[i], verified[i]) if gives_answer(dsl, t, examples[i])]
 
-    added = fork_map(answering, len(examples), workers=workers, progress=progress) if reader.beam else [[] for _ in examples]
+    added = fork_map(answering, len(examples), workers=workers, progress=progress)
     for own, new in zip(verified, added):
         own.extend(new)
     stats["neural_proposals_verified"].append(sum(len(new) for new in added))
@@ -252,7 +255,7 @@ def _relabel(model: Any, questions: Sequence[Sequence[str]], verified: Sequence[
     return chosen
 
 
-def _fit(model: Any, questions: Sequence[Sequence[str]], labels: Sequence[Tree | None], which: Sequence[int] | range,
+def _fit(model: Any, questions: Sequence[Sequence[str]], labels: Sequence[Tree | None], which: Sequence[int],
          epochs: int, stage: str, report: Callable[[str, int, int], None]) -> Any:
     """Train the model on the (question, label in prefix order) pairs of ``which`` that have a label,
     reporting each epoch under ``stage``."""
